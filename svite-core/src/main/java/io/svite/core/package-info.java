@@ -1,0 +1,2 @@
+/** Model-agnostic sparsity engine. */
+package io.svite.core;

@@ -1,0 +1,46 @@
+package io.svite.examples.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code svite} command line: train, evaluate, plan, compact, benchmark and report on sparse
+ * vision transformers.
+ */
+@Command(
+        name = "svite",
+        mixinStandardHelpOptions = true,
+        version = "svite 0.1.0",
+        description = "Sparse vision transformers, trained end to end on DJL.",
+        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
+public final class Svite implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Runs the command line and exits with its status.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the command line and returns its exit status (0 on success), for tests and examples.
+     *
+     * @param args the arguments
+     * @return the exit status
+     */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Svite());
+        cli.setExecutionExceptionHandler(new ErrorHandler());
+        cli.setParameterExceptionHandler(new ErrorHandler());
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

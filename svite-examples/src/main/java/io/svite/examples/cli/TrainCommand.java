@@ -1,0 +1,153 @@
+package io.svite.examples.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+import io.svite.examples.data.Cifar10;
+import io.svite.examples.data.FashionMnist;
+import io.svite.examples.data.FolderImageData;
+import io.svite.examples.data.ImageData;
+import io.svite.examples.data.SyntheticImages;
+import io.svite.examples.train.RunFolder;
+import io.svite.examples.train.TrainRecipe;
+import io.svite.examples.train.TrainReport;
+import io.svite.examples.train.TrainResult;
+import io.svite.examples.train.TrainingRun;
+import io.svite.models.deit.DeiTConfig;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code svite train}: trains a DeiT and prints the report. */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = "Train a DeiT on an image dataset and print a report (test accuracy, parameters, MACs).")
+final class TrainCommand implements Callable<Integer> {
+
+    private final TrainRecipe d = TrainRecipe.defaults();
+
+    @Option(names = "--model", paramLabel = "NAME", description = "DeiT preset: deit-mini (default, 28×28 grey), deit-tiny, deit-small, deit-base.")
+    String model = d.model();
+
+    @Option(names = "--dataset", paramLabel = "KIND", description = "fashion-mnist (default), cifar10, folder or synthetic.")
+    String dataset = d.dataset();
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder. Fashion-MNIST is also looked for in $SVITE_DATA and /usr/share/datasets/fashion-mnist.")
+    Path data;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+    int epochs = d.epochs();
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batchSize = d.batchSize();
+
+    @Option(names = "--max-batches", paramLabel = "N", description = "Training and test batches per epoch, 0 for all (for smoke runs; default: ${DEFAULT-VALUE}).")
+    int maxBatches = d.maxBatches();
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate = d.learningRate();
+
+    @Option(names = "--min-lr", paramLabel = "RATE", description = "Final learning rate of the cosine decay (default: ${DEFAULT-VALUE}).")
+    double minLearningRate = d.minLearningRate();
+
+    @Option(names = "--weight-decay", paramLabel = "WD", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay = d.weightDecay();
+
+    @Option(names = "--warmup-epochs", paramLabel = "E", description = "Linear warm-up length in epochs (default: ${DEFAULT-VALUE}).")
+    double warmupEpochs = d.warmupEpochs();
+
+    @Option(names = "--label-smoothing", paramLabel = "EPS", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
+    double labelSmoothing = d.labelSmoothing();
+
+    @Option(names = "--drop-path", paramLabel = "RATE", description = "Stochastic-depth rate (default: the preset's).")
+    Double dropPath;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation and data order (default: ${DEFAULT-VALUE}).")
+    long seed = d.seed();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder for the model, recipe, metrics and report (default: none).")
+    Path out;
+
+    @Option(names = "--device", paramLabel = "DEV", description = "cpu, gpu or gpu:N (default: the engine's default device).")
+    String device;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Option(names = "--quiet", description = "No progress display.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainRecipe recipe =
+                new TrainRecipe(
+                        model,
+                        dataset,
+                        data == null ? null : data.toString(),
+                        epochs,
+                        batchSize,
+                        maxBatches,
+                        learningRate,
+                        minLearningRate,
+                        weightDecay,
+                        warmupEpochs,
+                        labelSmoothing,
+                        dropPath == null ? -1 : dropPath,
+                        seed,
+                        out == null ? null : out.toString());
+        DeiTConfig.preset(recipe.model()); // fail on an unknown model before loading any data
+        Optional<RunFolder> folder = out == null ? Optional.empty() : Optional.of(RunFolder.create(out));
+        try (ImageData images = openData(recipe)) {
+            TrainResult result = new TrainingRun(recipe, images, device(device), quiet ? null : System.err).run();
+            if (folder.isPresent()) {
+                folder.get().writeResult(result);
+            }
+            System.out.print(json ? TrainReport.jsonText(result) + "\n" : TrainReport.text(result));
+        }
+        return 0;
+    }
+
+    static ImageData openData(TrainRecipe recipe) {
+        Optional<Path> dir = Optional.ofNullable(recipe.data()).map(Paths::get);
+        switch (recipe.dataset()) {
+            case "fashion-mnist":
+                return FashionMnist.load(dir);
+            case "cifar10":
+                return Cifar10.load(dir.orElseThrow(() -> new IllegalArgumentException("--dataset cifar10 needs --data DIR")));
+            case "folder":
+                return FolderImageData.open(
+                        dir.orElseThrow(() -> new IllegalArgumentException("--dataset folder needs --data DIR")),
+                        DeiTConfig.preset(recipe.model()).imageSize());
+            case "synthetic":
+                return SyntheticImages.create(10, 2048, 512, 28, recipe.seed());
+            default:
+                throw new IllegalArgumentException(
+                        "unknown dataset '" + recipe.dataset() + "'; known: fashion-mnist, cifar10, folder, synthetic");
+        }
+    }
+
+    static Device device(String name) {
+        if (name == null) {
+            return Engine.getInstance().defaultDevice();
+        }
+        try {
+            Device d = Device.fromName(name);
+            if (d.isGpu() && d.getDeviceId() >= Engine.getInstance().getGpuCount()) {
+                throw new IllegalArgumentException(
+                        "device " + name + " is not available; this machine has " + Engine.getInstance().getGpuCount() + " GPU(s)");
+            }
+            return d;
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalArgumentException) {
+                throw e;
+            }
+            throw new IllegalArgumentException("unknown device '" + name + "'; use cpu, gpu or gpu:N", e);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Examples and the command line. */
+package io.svite.examples;

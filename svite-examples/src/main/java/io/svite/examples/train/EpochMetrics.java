@@ -1,0 +1,14 @@
+package io.svite.examples.train;
+
+/**
+ * What one epoch measured.
+ *
+ * @param epoch the epoch, from 1
+ * @param trainLoss mean training loss
+ * @param trainAccuracy training accuracy in [0, 1]
+ * @param testAccuracy test accuracy in [0, 1]
+ * @param learningRate learning rate at the end of the epoch
+ * @param seconds wall time of the epoch's training and evaluation
+ */
+public record EpochMetrics(
+        int epoch, double trainLoss, double trainAccuracy, double testAccuracy, double learningRate, double seconds) {}

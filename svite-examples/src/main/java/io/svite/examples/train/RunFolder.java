@@ -1,0 +1,96 @@
+package io.svite.examples.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * A run's output folder: the recipe, per-epoch metrics and the report, each written atomically
+ * (temporary file, then rename) so a crash never leaves a half-written file.
+ */
+public final class RunFolder {
+
+    private final Path dir;
+
+    private RunFolder(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * Creates (or reuses) a run folder, checking up front that it can be written.
+     *
+     * @param dir the folder
+     * @return the run folder
+     * @throws IllegalArgumentException if the path is a file or cannot be written
+     */
+    public static RunFolder create(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("output folder " + dir + " is a file; give a folder path");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot create output folder " + dir + ": " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IllegalArgumentException("output folder " + dir + " is not writable");
+        }
+        return new RunFolder(dir);
+    }
+
+    /**
+     * The folder.
+     *
+     * @return the path
+     */
+    public Path path() {
+        return dir;
+    }
+
+    /**
+     * Writes the recipe, the per-epoch metrics (CSV) and the report (text and JSON).
+     *
+     * @param result the run's result
+     */
+    public void writeResult(TrainResult result) {
+        writeAtomically("report.json", TrainReport.jsonText(result) + "\n");
+        writeAtomically("report.txt", TrainReport.text(result));
+        StringBuilder csv = new StringBuilder("epoch,train_loss,train_accuracy,test_accuracy,learning_rate,seconds\n");
+        for (EpochMetrics m : result.epochs()) {
+            csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.8f,%.3f%n",
+                    m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testAccuracy(), m.learningRate(), m.seconds()));
+        }
+        writeAtomically("metrics.csv", csv.toString());
+    }
+
+    /**
+     * Writes a text file through a temporary file and an atomic rename.
+     *
+     * @param name the file name inside the folder
+     * @param content the text
+     */
+    public void writeAtomically(String name, String content) {
+        Path target = dir.resolve(name);
+        Path tmp = dir.resolve("." + name + ".tmp");
+        try {
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the original error matters more
+            }
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+}

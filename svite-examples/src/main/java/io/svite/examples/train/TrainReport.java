@@ -1,0 +1,93 @@
+package io.svite.examples.train;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+
+import java.util.Locale;
+
+/**
+ * The final report of a training run, as text for people and JSON for programs.
+ */
+public final class TrainReport {
+
+    private TrainReport() {}
+
+    /**
+     * Formats the report as a few aligned lines.
+     *
+     * @param r the result
+     * @return the text
+     */
+    public static String text(TrainResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("== svite report ==\n");
+        line(sb, "model", r.recipe().model() + " on " + r.dataset() + " (" + r.classes() + " classes)");
+        line(sb, "epochs", r.epochs().size() + " × " + r.recipe().batchSize() + "-image batches"
+                + (r.recipe().maxBatches() > 0 ? " (at most " + r.recipe().maxBatches() + " per epoch)" : ""));
+        line(sb, "test accuracy", String.format(Locale.ROOT, "%.2f %%", 100 * r.testAccuracy()));
+        line(sb, "parameters", String.format(Locale.ROOT, "%,d non-zero of %,d dense (%.1f %% saved)",
+                r.params(), r.denseParams(), 100.0 * (1 - (double) r.params() / r.denseParams())));
+        line(sb, "MACs / image", String.format(Locale.ROOT, "%s of %s dense (%.1f %% saved)",
+                human(r.macs()), human(r.denseMacs()), 100 * r.macsSaving()));
+        line(sb, "wall time", ProgressPrinter.formatDuration(r.seconds()));
+        return sb.toString();
+    }
+
+    /**
+     * The report as a JSON object.
+     *
+     * @param r the result
+     * @return the JSON tree
+     */
+    public static JsonObject json(TrainResult r) {
+        Gson gson = new Gson();
+        JsonObject o = new JsonObject();
+        o.addProperty("model", r.recipe().model());
+        o.addProperty("dataset", r.dataset());
+        o.addProperty("classes", r.classes());
+        o.addProperty("testAccuracy", r.testAccuracy());
+        o.addProperty("params", r.params());
+        o.addProperty("denseParams", r.denseParams());
+        o.addProperty("macs", r.macs());
+        o.addProperty("denseMacs", r.denseMacs());
+        o.addProperty("macsSaving", r.macsSaving());
+        o.addProperty("seconds", r.seconds());
+        o.add("epochs", gson.toJsonTree(r.epochs()));
+        o.add("recipe", gson.toJsonTree(r.recipe()));
+        return o;
+    }
+
+    /**
+     * The report as pretty-printed JSON.
+     *
+     * @param r the result
+     * @return the JSON text
+     */
+    public static String jsonText(TrainResult r) {
+        return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json(r));
+    }
+
+    private static void line(StringBuilder sb, String key, String value) {
+        sb.append(String.format(Locale.ROOT, "%-15s %s%n", key, value));
+    }
+
+    /**
+     * A count with a unit prefix, e.g. 1.25 G.
+     *
+     * @param value the count
+     * @return the formatted count
+     */
+    public static String human(double value) {
+        if (value >= 1e9) {
+            return String.format(Locale.ROOT, "%.3f G", value / 1e9);
+        }
+        if (value >= 1e6) {
+            return String.format(Locale.ROOT, "%.2f M", value / 1e6);
+        }
+        if (value >= 1e3) {
+            return String.format(Locale.ROOT, "%.1f K", value / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", value);
+    }
+}

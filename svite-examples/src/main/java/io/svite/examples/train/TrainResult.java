@@ -1,0 +1,44 @@
+package io.svite.examples.train;
+
+import java.util.List;
+
+/**
+ * The outcome of a training run.
+ *
+ * @param recipe the recipe that was run
+ * @param dataset the dataset's name
+ * @param classes number of classes
+ * @param epochs metrics per epoch
+ * @param testAccuracy final test accuracy in [0, 1]
+ * @param params non-zero parameters of the trained model
+ * @param denseParams parameters of the dense model
+ * @param macs multiply-accumulates per image of the trained model
+ * @param denseMacs multiply-accumulates per image of the dense model
+ * @param seconds wall time of the whole run
+ */
+public record TrainResult(
+        TrainRecipe recipe,
+        String dataset,
+        int classes,
+        List<EpochMetrics> epochs,
+        double testAccuracy,
+        long params,
+        long denseParams,
+        double macs,
+        double denseMacs,
+        double seconds) {
+
+    /** Copies the list. */
+    public TrainResult {
+        epochs = List.copyOf(epochs);
+    }
+
+    /**
+     * Fraction of the dense MACs saved.
+     *
+     * @return 1 − MACs / dense MACs
+     */
+    public double macsSaving() {
+        return 1 - macs / denseMacs;
+    }
+}

@@ -1,0 +1,261 @@
+package io.svite.models.deit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.TruncatedNormalInitializer;
+import ai.djl.util.PairList;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A Data-efficient image Transformer (DeiT) classifier with gated heads and MLP neurons.
+ *
+ * <p>Shapes: images (B, C, S, S) → patch embedding (B, N, D) → prepend the class token and add
+ * the position embedding (B, N+1, D) → {@code depth} {@link DeiTBlock}s → LayerNorm → the class
+ * token (B, D) → linear head → logits (B, classes).
+ *
+ * <pre>
+ *   x = [cls; patchEmbed(img)] + pos
+ *   x = blocks(x)
+ *   logits = head(norm(x)[:, 0])
+ * </pre>
+ *
+ * <p>Initialisation follows DeiT: linear weights, the class token and the position embedding from
+ * a normal with σ = 0.02 truncated at ±2σ; biases zero; LayerNorm scale 1 and shift 0. All gates are
+ * 1, which is the plain dense model.
+ */
+public final class DeiT extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final DeiTConfig config;
+    private final PatchEmbedding patchEmbed;
+    private final Parameter clsToken;
+    private final Parameter posEmbed;
+    private final List<DeiTBlock> blocks;
+    private final LayerNorm norm;
+    private final Linear head;
+
+    private DeiT(Builder builder) {
+        super(VERSION);
+        config = builder.config;
+        int width = config.width();
+        patchEmbed = addChildBlock("patch_embed", new PatchEmbedding(config.patchSize(), width));
+        clsToken =
+                addParameter(
+                        Parameter.builder()
+                                .setName("cls_token")
+                                .setType(Parameter.Type.OTHER)
+                                .optShape(new Shape(1, 1, width))
+                                .optInitializer(new TruncatedNormalInitializer(0.02f))
+                                .build());
+        posEmbed =
+                addParameter(
+                        Parameter.builder()
+                                .setName("pos_embed")
+                                .setType(Parameter.Type.OTHER)
+                                .optShape(new Shape(1, config.tokens(), width))
+                                .optInitializer(new TruncatedNormalInitializer(0.02f))
+                                .build());
+        List<DeiTBlock> list = new ArrayList<>();
+        for (int i = 0; i < config.depth(); i++) {
+            double rate = config.depth() == 1 ? 0 : config.dropPath() * i / (config.depth() - 1);
+            list.add(
+                    addChildBlock(
+                            "block" + i,
+                            new DeiTBlock(width, config.blocks().get(i), config.headDim(), rate)));
+        }
+        blocks = Collections.unmodifiableList(list);
+        norm = addChildBlock("norm", DeiTBlock.layerNorm());
+        head = addChildBlock("head", Linear.builder().setUnits(config.classes()).build());
+        head.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Shortcut for {@code builder().setConfig(config).build()}.
+     *
+     * @param config the architecture
+     * @return an uninitialised model block
+     */
+    public static DeiT of(DeiTConfig config) {
+        return builder().setConfig(config).build();
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray tokens = forwardFeatures(ps, inputs.head(), training);
+        return forwardHead(ps, tokens, training);
+    }
+
+    /**
+     * Runs the embedding and the blocks.
+     *
+     * @param ps the parameter store
+     * @param images images (B, C, S, S)
+     * @param training whether this is a training pass
+     * @return normalised tokens (B, N+1, D)
+     */
+    public NDArray forwardFeatures(ParameterStore ps, NDArray images, boolean training) {
+        NDArray patches = patchEmbed.forward(ps, new NDList(images), training).head();
+        NDArray x = addClassToken(ps, patches, training);
+        x = x.add(ps.getValue(posEmbed, x.getDevice(), training));
+        for (DeiTBlock block : blocks) {
+            x = block.forward(ps, new NDList(x), training).head();
+        }
+        return norm.forward(ps, new NDList(x), training).head();
+    }
+
+    /**
+     * Classifies from the class token.
+     *
+     * @param ps the parameter store
+     * @param tokens normalised tokens (B, T, D)
+     * @param training whether this is a training pass
+     * @return logits (B, classes)
+     */
+    public NDList forwardHead(ParameterStore ps, NDArray tokens, boolean training) {
+        NDArray cls = tokens.get(":, 0, :");
+        return head.forward(ps, new NDList(cls), training);
+    }
+
+    private NDArray addClassToken(ParameterStore ps, NDArray patches, boolean training) {
+        Shape s = patches.getShape();
+        NDArray cls = ps.getValue(clsToken, patches.getDevice(), training);
+        NDArray clsPerImage = patches.getManager().zeros(new Shape(s.get(0), 1, s.get(2)), patches.getDataType()).add(cls);
+        return NDArrays.concat(new NDList(clsPerImage, patches), 1);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), config.classes())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape images = inputShapes[0];
+        long b = images.get(0);
+        patchEmbed.initialize(manager, dataType, images);
+        Shape tokens = new Shape(b, config.tokens(), config.width());
+        for (DeiTBlock block : blocks) {
+            block.initialize(manager, dataType, tokens);
+        }
+        norm.initialize(manager, dataType, tokens);
+        head.initialize(manager, dataType, new Shape(b, config.width()));
+    }
+
+    /**
+     * The architecture this model was built from.
+     *
+     * @return the configuration
+     */
+    public DeiTConfig config() {
+        return config;
+    }
+
+    /**
+     * The transformer blocks, in order.
+     *
+     * @return an unmodifiable list of blocks
+     */
+    public List<DeiTBlock> blocks() {
+        return blocks;
+    }
+
+    /**
+     * The patch embedding.
+     *
+     * @return the patch embedding
+     */
+    public PatchEmbedding patchEmbedding() {
+        return patchEmbed;
+    }
+
+    /**
+     * The classifier.
+     *
+     * @return the head, weight (classes, D)
+     */
+    public Linear head() {
+        return head;
+    }
+
+    /**
+     * The final LayerNorm.
+     *
+     * @return norm
+     */
+    public LayerNorm norm() {
+        return norm;
+    }
+
+    /**
+     * The class token, shape (1, 1, D).
+     *
+     * @return the parameter
+     */
+    public Parameter clsToken() {
+        return clsToken;
+    }
+
+    /**
+     * The position embedding, shape (1, N+1, D).
+     *
+     * @return the parameter
+     */
+    public Parameter posEmbedding() {
+        return posEmbed;
+    }
+
+    /** Builds a {@link DeiT}. */
+    public static final class Builder {
+
+        private DeiTConfig config;
+
+        private Builder() {}
+
+        /**
+         * Sets the architecture (required).
+         *
+         * @param config a preset such as {@link DeiTConfig#tiny()} or a free configuration
+         * @return this builder
+         */
+        public Builder setConfig(DeiTConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        /**
+         * Builds the model block.
+         *
+         * @return an uninitialised DeiT
+         * @throws IllegalStateException if no configuration was set
+         */
+        public DeiT build() {
+            if (config == null) {
+                throw new IllegalStateException("DeiT.builder() needs setConfig(...)");
+            }
+            return new DeiT(this);
+        }
+    }
+}

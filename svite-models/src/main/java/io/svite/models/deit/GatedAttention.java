@@ -1,0 +1,140 @@
+package io.svite.models.deit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.TruncatedNormalInitializer;
+import ai.djl.util.PairList;
+
+import io.svite.core.Scalars;
+
+/**
+ * Multi-head self-attention with a fused qkv projection and one gate per head.
+ *
+ * <p>Dimension legend: B batch, N tokens, D model width, H heads of this block, d = head
+ * dimension. Input and output are (B, N, D).
+ *
+ * <pre>
+ *   q, k, v = split(qkv(x))                      each (B, H, N, d)
+ *   A_h     = softmax(q_h k_hᵀ / √d) v_h          (B, H, N, d)
+ *   y       = proj(concat_h(g_h · A_h))           (B, N, D)
+ * </pre>
+ *
+ * <p>The head gate g (shape (H)) multiplies each head's output before {@code proj}; g_h = 0 removes
+ * head h exactly, including its value bias, and ∂L/∂g_h = ⟨A_h, ∂L/∂A_h⟩ is the head's
+ * first-order Taylor score.
+ */
+public final class GatedAttention extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int heads;
+    private final int headDim;
+    private final float scale;
+    private final Linear qkv;
+    private final Linear proj;
+    private final Parameter headGate;
+
+    /**
+     * Creates the attention block of width {@code width} with {@code heads} heads of {@code
+     * headDim} dimensions each.
+     *
+     * @param width model width D (input and output features)
+     * @param heads number of heads H of this block
+     * @param headDim dimensions per head d
+     */
+    public GatedAttention(int width, int heads, int headDim) {
+        super(VERSION);
+        this.heads = heads;
+        this.headDim = headDim;
+        this.scale = (float) (1.0 / Math.sqrt(headDim));
+        qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * heads * headDim).build());
+        proj = addChildBlock("proj", Linear.builder().setUnits(width).build());
+        qkv.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        proj.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        headGate = addParameter(Gates.create("head_gate", heads));
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        long b = x.getShape().get(0);
+        long n = x.getShape().get(1);
+        NDArray fused = qkv.forward(ps, new NDList(x), training).singletonOrThrow();
+        NDArray split = fused.reshape(b, n, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
+        NDArray q = split.get(0);
+        NDArray k = split.get(1);
+        NDArray v = split.get(2);
+        NDArray attn = q.mul(Scalars.like(q, scale)).matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
+        NDArray perHead = attn.matMul(v); // (B, H, N, d)
+        NDArray gate = ps.getValue(headGate, x.getDevice(), training);
+        NDArray gated = perHead.mul(Gates.broadcastable(gate, perHead, new Shape(heads, 1, 1)));
+        NDArray merged = gated.transpose(0, 2, 1, 3).reshape(b, n, (long) heads * headDim);
+        return proj.forward(ps, new NDList(merged), training);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(
+            ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape in = inputShapes[0];
+        qkv.initialize(manager, dataType, in);
+        proj.initialize(manager, dataType, new Shape(in.get(0), in.get(1), (long) heads * headDim));
+    }
+
+    /**
+     * Number of heads of this block.
+     *
+     * @return H
+     */
+    public int heads() {
+        return heads;
+    }
+
+    /**
+     * Dimensions per head.
+     *
+     * @return d
+     */
+    public int headDim() {
+        return headDim;
+    }
+
+    /**
+     * The fused query-key-value projection, weight (3·H·d, D) laid out as [q heads | k heads | v
+     * heads].
+     *
+     * @return the qkv layer
+     */
+    public Linear qkv() {
+        return qkv;
+    }
+
+    /**
+     * The output projection, weight (D, H·d); columns h·d … (h+1)·d−1 read head h.
+     *
+     * @return the proj layer
+     */
+    public Linear proj() {
+        return proj;
+    }
+
+    /**
+     * The head gate, shape (H), all ones in a dense model.
+     *
+     * @return the gate parameter
+     */
+    public Parameter headGate() {
+        return headGate;
+    }
+}

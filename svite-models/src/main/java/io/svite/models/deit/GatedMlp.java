@@ -1,0 +1,104 @@
+package io.svite.models.deit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.TruncatedNormalInitializer;
+import ai.djl.util.PairList;
+
+/**
+ * The transformer MLP, fc2(g ⊙ GELU(fc1(x))), with one gate per hidden unit.
+ *
+ * <p>Shapes: x (B, N, D) → hidden (B, N, M) → output (B, N, D), M hidden units. The neuron gate g
+ * (shape (M)) multiplies the hidden activation before {@code fc2}; g_j = 0 removes unit j exactly,
+ * and ∂L/∂g_j is its first-order Taylor score.
+ */
+public final class GatedMlp extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int hidden;
+    private final Linear fc1;
+    private final Linear fc2;
+    private final Parameter neuronGate;
+
+    /**
+     * Creates an MLP of width {@code width} with {@code hidden} hidden units.
+     *
+     * @param width model width D
+     * @param hidden hidden units M
+     */
+    public GatedMlp(int width, int hidden) {
+        super(VERSION);
+        this.hidden = hidden;
+        fc1 = addChildBlock("fc1", Linear.builder().setUnits(hidden).build());
+        fc2 = addChildBlock("fc2", Linear.builder().setUnits(width).build());
+        fc1.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        fc2.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        neuronGate = addParameter(Gates.create("neuron_gate", hidden));
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray h = Activation.gelu(fc1.forward(ps, new NDList(x), training).singletonOrThrow());
+        NDArray gate = ps.getValue(neuronGate, x.getDevice(), training);
+        return fc2.forward(ps, new NDList(h.mul(gate)), training);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape in = inputShapes[0];
+        fc1.initialize(manager, dataType, in);
+        fc2.initialize(manager, dataType, in.slice(0, in.dimension() - 1).add(hidden));
+    }
+
+    /**
+     * Number of hidden units.
+     *
+     * @return M
+     */
+    public int hidden() {
+        return hidden;
+    }
+
+    /**
+     * The first layer, weight (M, D); row j feeds unit j.
+     *
+     * @return fc1
+     */
+    public Linear fc1() {
+        return fc1;
+    }
+
+    /**
+     * The second layer, weight (D, M); column j reads unit j.
+     *
+     * @return fc2
+     */
+    public Linear fc2() {
+        return fc2;
+    }
+
+    /**
+     * The neuron gate, shape (M), all ones in a dense model.
+     *
+     * @return the gate parameter
+     */
+    public Parameter neuronGate() {
+        return neuronGate;
+    }
+}

@@ -1,0 +1,51 @@
+package io.svite.models.deit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.ConstantInitializer;
+
+/**
+ * Builds the 0/1 gate parameters of the structured units (heads, MLP neurons).
+ *
+ * <p>A gate is a {@link Parameter} of type {@code OTHER} initialised to 1 and <em>frozen</em> by
+ * default: a plain DJL optimizer never moves it and no gradient is computed for it. A sparsity
+ * engine that needs the gate's gradient (the first-order Taylor score of the unit) unfreezes it and
+ * is then responsible for never letting an optimizer change it.
+ */
+public final class Gates {
+
+    private Gates() {}
+
+    /**
+     * Creates a gate with one entry per unit, all ones.
+     *
+     * @param name the parameter's name
+     * @param units number of units
+     * @return a frozen gate parameter of shape (units)
+     */
+    public static Parameter create(String name, int units) {
+        return Parameter.builder()
+                .setName(name)
+                .setType(Parameter.Type.OTHER)
+                .optShape(new Shape(units))
+                .optInitializer(new ConstantInitializer(1f))
+                .optRequiresGrad(false)
+                .build();
+    }
+
+    /**
+     * Reshapes a gate for broadcasting against an activation without leaking: the view is moved to
+     * the activation's manager, so it is freed with the batch rather than kept by the model.
+     *
+     * @param gate the gate's value on the activation's device, shape (units)
+     * @param activation the activation the gate will multiply
+     * @param shape the broadcast shape, e.g. (units, 1, 1)
+     * @return the reshaped gate, attached to the activation's manager
+     */
+    static NDArray broadcastable(NDArray gate, NDArray activation, Shape shape) {
+        NDArray view = gate.reshape(shape);
+        view.attach(activation.getManager());
+        return view;
+    }
+}

@@ -1,0 +1,2 @@
+/** Vision transformer models. */
+package io.svite.models;
