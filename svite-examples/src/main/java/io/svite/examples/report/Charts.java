@@ -1,0 +1,156 @@
+package io.svite.examples.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Draws the report's charts as PNG files with XChart: training curves, per-layer density bars and
+ * accuracy versus multiply-accumulates across runs.
+ */
+public final class Charts {
+
+    private static final int WIDTH = 900;
+    private static final int HEIGHT = 560;
+
+    private Charts() {}
+
+    /**
+     * One point per epoch of a run.
+     *
+     * @param epoch the epoch, from 1
+     * @param trainLoss mean training loss
+     * @param trainAccuracy training accuracy in [0, 1]
+     * @param testAccuracy test accuracy in [0, 1]
+     */
+    public record EpochPoint(int epoch, double trainLoss, double trainAccuracy, double testAccuracy) {}
+
+    /**
+     * One run on the accuracy-versus-MACs chart.
+     *
+     * @param label the run's name (method, budget)
+     * @param macs multiply-accumulates per image
+     * @param accuracy test accuracy in [0, 1]
+     */
+    public record RunPoint(String label, double macs, double accuracy) {}
+
+    /**
+     * Draws loss and accuracies per epoch (loss on the left chart, accuracies on the right one,
+     * side by side in one image).
+     *
+     * @param epochs the epochs, in order; at least one
+     * @param png the file to write
+     * @throws IOException if the file cannot be written
+     */
+    public static void trainingCurves(List<EpochPoint> epochs, Path png) throws IOException {
+        if (epochs.isEmpty()) {
+            throw new IllegalArgumentException("no epochs to draw");
+        }
+        double[] x = epochs.stream().mapToDouble(EpochPoint::epoch).toArray();
+        XYChart loss = xy("Training loss", "epoch", "loss");
+        loss.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        series(loss, "train loss", x, epochs.stream().mapToDouble(EpochPoint::trainLoss).toArray());
+        XYChart acc = xy("Accuracy", "epoch", "accuracy (%)");
+        series(acc, "train", x, epochs.stream().mapToDouble(e -> 100 * e.trainAccuracy()).toArray());
+        series(acc, "test", x, epochs.stream().mapToDouble(e -> 100 * e.testAccuracy()).toArray());
+        List<Chart<?, ?>> charts = List.of(loss, acc);
+        java.awt.image.BufferedImage left = BitmapEncoder.getBufferedImage(charts.get(0));
+        java.awt.image.BufferedImage right = BitmapEncoder.getBufferedImage(charts.get(1));
+        java.awt.image.BufferedImage both =
+                new java.awt.image.BufferedImage(left.getWidth() + right.getWidth(), left.getHeight(),
+                        java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = both.createGraphics();
+        g.drawImage(left, 0, 0, null);
+        g.drawImage(right, left.getWidth(), 0, null);
+        g.dispose();
+        Images.writePng(both, png);
+    }
+
+    /**
+     * Draws one bar per layer with its density (non-zero fraction), in the given order.
+     *
+     * @param densities density per layer name, in model order
+     * @param png the file to write
+     * @throws IOException if the file cannot be written
+     */
+    public static void densityBars(Map<String, Double> densities, Path png) throws IOException {
+        if (densities.isEmpty()) {
+            throw new IllegalArgumentException("no layers to draw");
+        }
+        CategoryChart chart =
+                new CategoryChartBuilder()
+                        .width(Math.max(WIDTH, 18 * densities.size()))
+                        .height(HEIGHT)
+                        .title("Density per layer")
+                        .xAxisTitle("layer")
+                        .yAxisTitle("density (non-zero fraction)")
+                        .build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setXAxisLabelRotation(90);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.addSeries("density", new ArrayList<>(densities.keySet()), new ArrayList<>(densities.values()));
+        save(chart, png);
+    }
+
+    /**
+     * Draws test accuracy against multiply-accumulates, one labelled marker per run.
+     *
+     * @param runs the runs; at least one
+     * @param png the file to write
+     * @throws IOException if the file cannot be written
+     */
+    public static void accuracyVsMacs(List<RunPoint> runs, Path png) throws IOException {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no runs to draw");
+        }
+        XYChart chart = xy("Accuracy versus MACs", "MACs per image (millions)", "test accuracy (%)");
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(10);
+        for (RunPoint r : runs) {
+            XYSeries s = chart.addSeries(uniqueName(chart, r.label()), new double[] {r.macs() / 1e6},
+                    new double[] {100 * r.accuracy()});
+            s.setMarker(SeriesMarkers.CIRCLE);
+        }
+        save(chart, png);
+    }
+
+    private static String uniqueName(XYChart chart, String label) {
+        String name = label;
+        int i = 2;
+        while (chart.getSeriesMap().containsKey(name)) {
+            name = label + " (" + i++ + ")";
+        }
+        return name;
+    }
+
+    private static XYChart xy(String title, String xTitle, String yTitle) {
+        XYChart chart =
+                new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        return chart;
+    }
+
+    private static void series(XYChart chart, String name, double[] x, double[] y) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    private static void save(Chart<?, ?> chart, Path png) throws IOException {
+        Images.writePng(BitmapEncoder.getBufferedImage(chart), png);
+    }
+}
