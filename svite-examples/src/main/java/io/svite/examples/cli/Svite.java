@@ -36,6 +36,17 @@ public final class Svite implements Runnable {
         CommandLine cli = new CommandLine(new Svite());
         cli.setExecutionExceptionHandler(new ErrorHandler());
         cli.setParameterExceptionHandler(new ErrorHandler());
+        java.nio.file.Path config = RecipeFile.configArgument(args);
+        if (config != null && args.length > 0 && cli.getSubcommands().containsKey(args[0])) {
+            try {
+                CommandLine sub = cli.getSubcommands().get(args[0]);
+                RecipeFile.applyAsDefaults(sub.getCommandSpec(), config, RecipeFile.read(config));
+            } catch (IllegalArgumentException e) {
+                cli.getErr().println("svite: " + e.getMessage());
+                cli.getErr().flush();
+                return ErrorHandler.USAGE;
+            }
+        }
         return cli.execute(args);
     }
 
