@@ -130,8 +130,8 @@ public abstract class StatefulOptimizer extends Optimizer implements MaskAwareOp
      * MomentumPolicy#RESET}; does nothing under {@link MomentumPolicy#KEEP}, nor for a parameter
      * that has no state yet (its state starts at zero anyway).
      *
-     * <p>On the device: {@code slot *= (pruned + grown == 0)}; no host copy, nothing left in any
-     * manager.
+     * <p>On the device: {@code slot = slot · (pruned + grown == 0) + 0} (the {@code + 0} turns
+     * {@code −0} into {@code +0}); no host copy, nothing left in any manager.
      *
      * @throws IllegalArgumentException if the masks' shape differs from the parameter's
      */
@@ -171,10 +171,11 @@ public abstract class StatefulOptimizer extends Optimizer implements MaskAwareOp
         try (NDManager scope = NDManager.subManagerOf(slots[0])) {
             scope.tempAttachAll(pruned, grown);
             NDArray changed = pruned.add(grown);
-            NDArray factor =
-                    changed.eq(changed.zerosLike()).toType(slots[0].getDataType(), false);
+            NDArray zero = changed.zerosLike().toType(slots[0].getDataType(), false);
+            NDArray keep = changed.eq(changed.zerosLike()).toType(slots[0].getDataType(), false);
             for (NDArray slot : slots) {
-                slot.muli(factor);
+                // x·0 is −0 for negative x; adding +0 turns it into +0 and changes nothing else.
+                slot.muli(keep).addi(zero);
             }
         }
     }
