@@ -97,7 +97,7 @@ final class ParameterState {
         NDArray[] slots = new NDArray[slotCount];
         for (int i = 0; i < slotCount; i++) {
             if (template != null) {
-                slots[i] = template[i].toDevice(weight.getDevice(), true);
+                slots[i] = copyOn(template[i], weight.getDevice());
                 slots[i].attach(weight.getManager());
             } else {
                 slots[i] = weight.zerosLike();
@@ -181,6 +181,18 @@ final class ParameterState {
 
     long step() {
         return step;
+    }
+
+    /**
+     * A real copy of {@code array} on {@code device}, attached to {@code array}'s manager. ({@code
+     * toDevice(sameDevice, true)} returns an alias that shares storage on the PyTorch engine.)
+     *
+     * @param array the source
+     * @param device the target device
+     * @return the copy
+     */
+    static NDArray copyOn(NDArray array, Device device) {
+        return array.getDevice().equals(device) ? array.duplicate() : array.toDevice(device, true);
     }
 
     private static void closeAll(NDArray[] arrays) {

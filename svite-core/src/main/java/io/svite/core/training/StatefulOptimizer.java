@@ -277,7 +277,7 @@ public abstract class StatefulOptimizer extends Optimizer implements MaskAwareOp
                     continue;
                 }
                 for (int i = 0; i < slots.length; i++) {
-                    NDArray copy = slots[i].toDevice(manager.getDevice(), true);
+                    NDArray copy = ParameterState.copyOn(slots[i], manager.getDevice());
                     copy.attach(manager);
                     copy.setName(StateCheckpoint.key(p.getKey(), slotNames().get(i)));
                     out.add(copy);
@@ -327,7 +327,7 @@ public abstract class StatefulOptimizer extends Optimizer implements MaskAwareOp
             NDArray[] source = e.getValue().slots();
             NDArray[] slots = new NDArray[source.length];
             for (int i = 0; i < source.length; i++) {
-                slots[i] = source[i].toDevice(weight.getDevice(), true);
+                slots[i] = ParameterState.copyOn(source[i], weight.getDevice());
                 slots[i].attach(weight.getManager());
             }
             ParameterState loaded = new ParameterState();
