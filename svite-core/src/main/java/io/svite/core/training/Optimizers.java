@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  *
  * <pre>{@code
  * Optimizer adamW = Optimizers.adamW()
- *         .learningRate(Tracker.cosine()...build())
+ *         .learningRate(Tracker.cosine().setBaseValue(1e-3f).setMaxUpdates(steps).build())
  *         .weightDecay(0.05f)
  *         .decayWeightsOnly(model.getBlock())   // DeiT: no decay on biases, norms, cls/pos, gates
  *         .build();                             // momentum policy RESET unless told otherwise
