@@ -94,6 +94,8 @@ public final class TokenBench {
      * @param keptPatches patches the selector keeps k
      * @param denseMillis median wall time of a dense forward pass of one batch
      * @param selectedMillis median wall time of a forward pass with the token selector
+     * @param pairedRatio median over runs of selected time / dense time of the same run (robust
+     *     to slow phases of a shared machine)
      * @param denseMacs multiply-accumulates of the dense model per image
      * @param selectedMacs multiply-accumulates with the selector per image (scorer included)
      */
@@ -103,6 +105,7 @@ public final class TokenBench {
             int keptPatches,
             double denseMillis,
             double selectedMillis,
+            double pairedRatio,
             double denseMacs,
             double selectedMacs) {
 
@@ -113,6 +116,15 @@ public final class TokenBench {
          */
         public double timeSaving() {
             return 1 - selectedMillis / denseMillis;
+        }
+
+        /**
+         * Fraction of the dense time saved, from the per-run ratios.
+         *
+         * @return 1 − median(selected / dense time)
+         */
+        public double pairedTimeSaving() {
+            return 1 - pairedRatio;
         }
 
         /**
@@ -162,6 +174,8 @@ public final class TokenBench {
                     100 * timeSaving()));
             b.append(String.format(Locale.ROOT, "time saving / MACs saving = %.2f (target >= %.2f): %s%n",
                     efficiency(), TARGET, meetsTarget() ? "met" : "NOT met"));
+            b.append(String.format(Locale.ROOT, "paired: median per-run time saving %.1f%% (%.2f × the MACs saving)%n",
+                    100 * pairedTimeSaving(), pairedTimeSaving() / macsSaving()));
             return b.toString();
         }
     }
@@ -180,6 +194,7 @@ public final class TokenBench {
         Engine.getInstance().setRandomSeed((int) settings.seed());
         double[] denseTimes = new double[settings.runs()];
         double[] selectedTimes = new double[settings.runs()];
+        double[] ratios = new double[settings.runs()];
         try (NDManager manager = NDManager.newBaseManager()) {
             DeiT denseModel = DeiT.of(dense);
             DeiT selectedModel = DeiT.of(selected);
@@ -198,6 +213,7 @@ public final class TokenBench {
                     selectedTimes[i] = time(selectedModel, manager, input);
                     denseTimes[i] = time(denseModel, manager, input);
                 }
+                ratios[i] = selectedTimes[i] / denseTimes[i];
                 LOG.info("run {}/{}: dense {} ms, selected {} ms", i + 1, settings.runs(),
                         Math.round(denseTimes[i]), Math.round(selectedTimes[i]));
             }
@@ -208,6 +224,7 @@ public final class TokenBench {
                 selected.keptPatches(),
                 median(denseTimes),
                 median(selectedTimes),
+                median(ratios),
                 cost.denseMacs(),
                 cost.macs());
     }
