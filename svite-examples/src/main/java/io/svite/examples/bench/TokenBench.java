@@ -17,6 +17,8 @@ import io.svite.models.tokens.TokenSelection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -30,6 +32,8 @@ import java.util.Locale;
  * runs) so that a slow phase of a shared machine hits both equally. The figure is the median over
  * the timed runs, after warm-up runs that are not timed. The saving in time is then compared with
  * the cost model's MACs saving (which counts the scorer and the patch embedding on all patches).
+ * Next to wall time, the process CPU time of each pass (all of PyTorch's threads) is recorded: on a
+ * machine shared with other work it shows the work saved independently of waiting for a core.
  *
  * <p>Entry points: {@link #run(Settings)} returns a {@link Result}; {@link #main(String[])} prints
  * it. Target: time saving &ge; {@value #TARGET} × MACs saving.
@@ -96,6 +100,9 @@ public final class TokenBench {
      * @param selectedMillis median wall time of a forward pass with the token selector
      * @param pairedRatio median over runs of selected time / dense time of the same run (robust
      *     to slow phases of a shared machine)
+     * @param denseCpuMillis median process CPU time of a dense forward pass, NaN if the JVM cannot
+     *     tell
+     * @param selectedCpuMillis median process CPU time of a forward pass with the token selector
      * @param denseMacs multiply-accumulates of the dense model per image
      * @param selectedMacs multiply-accumulates with the selector per image (scorer included)
      */
@@ -106,6 +113,8 @@ public final class TokenBench {
             double denseMillis,
             double selectedMillis,
             double pairedRatio,
+            double denseCpuMillis,
+            double selectedCpuMillis,
             double denseMacs,
             double selectedMacs) {
 
@@ -125,6 +134,15 @@ public final class TokenBench {
          */
         public double pairedTimeSaving() {
             return 1 - pairedRatio;
+        }
+
+        /**
+         * Fraction of the dense process CPU time saved.
+         *
+         * @return 1 − selected / dense CPU time, NaN if CPU time was not available
+         */
+        public double cpuTimeSaving() {
+            return 1 - selectedCpuMillis / denseCpuMillis;
         }
 
         /**
@@ -165,13 +183,14 @@ public final class TokenBench {
             b.append(String.format(Locale.ROOT,
                     "token selection: %s, tokens %s (%d of %d patches), batch %d, median of %d runs after %d warm-up%n",
                     s.model(), s.tokens().describe(), keptPatches, patches, s.batch(), s.runs(), s.warmup()));
-            b.append(String.format(Locale.ROOT, "%-10s %8s %12s %16s%n", "", "tokens", "GMACs/image", "ms per batch"));
-            b.append(String.format(Locale.ROOT, "%-10s %8d %12.3f %16.1f%n", "dense", patches + 1, denseMacs / 1e9,
-                    denseMillis));
-            b.append(String.format(Locale.ROOT, "%-10s %8d %12.3f %16.1f%n", "selected", keptPatches + 1,
-                    selectedMacs / 1e9, selectedMillis));
-            b.append(String.format(Locale.ROOT, "%-10s %8s %11.1f%% %15.1f%%%n", "saving", "", 100 * macsSaving(),
-                    100 * timeSaving()));
+            b.append(String.format(Locale.ROOT, "%-10s %8s %12s %16s %16s%n", "", "tokens", "GMACs/image",
+                    "ms per batch", "CPU ms per batch"));
+            b.append(String.format(Locale.ROOT, "%-10s %8d %12.3f %16.1f %16.1f%n", "dense", patches + 1,
+                    denseMacs / 1e9, denseMillis, denseCpuMillis));
+            b.append(String.format(Locale.ROOT, "%-10s %8d %12.3f %16.1f %16.1f%n", "selected", keptPatches + 1,
+                    selectedMacs / 1e9, selectedMillis, selectedCpuMillis));
+            b.append(String.format(Locale.ROOT, "%-10s %8s %11.1f%% %15.1f%% %15.1f%%%n", "saving", "",
+                    100 * macsSaving(), 100 * timeSaving(), 100 * cpuTimeSaving()));
             b.append(String.format(Locale.ROOT, "time saving / MACs saving = %.2f (target >= %.2f): %s%n",
                     efficiency(), TARGET, meetsTarget() ? "met" : "NOT met"));
             b.append(String.format(Locale.ROOT, "paired: median per-run time saving %.1f%% (%.2f × the MACs saving)%n",
@@ -195,6 +214,8 @@ public final class TokenBench {
         double[] denseTimes = new double[settings.runs()];
         double[] selectedTimes = new double[settings.runs()];
         double[] ratios = new double[settings.runs()];
+        double[] denseCpu = new double[settings.runs()];
+        double[] selectedCpu = new double[settings.runs()];
         try (NDManager manager = NDManager.newBaseManager()) {
             DeiT denseModel = DeiT.of(dense);
             DeiT selectedModel = DeiT.of(selected);
@@ -206,13 +227,19 @@ public final class TokenBench {
                 time(selectedModel, manager, input);
             }
             for (int i = 0; i < settings.runs(); i++) {
+                double[] d;
+                double[] t;
                 if (i % 2 == 0) {
-                    denseTimes[i] = time(denseModel, manager, input);
-                    selectedTimes[i] = time(selectedModel, manager, input);
+                    d = time(denseModel, manager, input);
+                    t = time(selectedModel, manager, input);
                 } else {
-                    selectedTimes[i] = time(selectedModel, manager, input);
-                    denseTimes[i] = time(denseModel, manager, input);
+                    t = time(selectedModel, manager, input);
+                    d = time(denseModel, manager, input);
                 }
+                denseTimes[i] = d[0];
+                denseCpu[i] = d[1];
+                selectedTimes[i] = t[0];
+                selectedCpu[i] = t[1];
                 ratios[i] = selectedTimes[i] / denseTimes[i];
                 LOG.info("run {}/{}: dense {} ms, selected {} ms", i + 1, settings.runs(),
                         Math.round(denseTimes[i]), Math.round(selectedTimes[i]));
@@ -225,20 +252,37 @@ public final class TokenBench {
                 median(denseTimes),
                 median(selectedTimes),
                 median(ratios),
+                median(denseCpu),
+                median(selectedCpu),
                 cost.denseMacs(),
                 cost.macs());
     }
 
-    /** One timed forward pass of a fresh random batch in evaluation mode, in milliseconds. */
-    private static double time(DeiT model, NDManager manager, Shape input) {
+    /**
+     * One timed forward pass of a fresh random batch in evaluation mode: {wall, process CPU} in
+     * milliseconds.
+     */
+    private static double[] time(DeiT model, NDManager manager, Shape input) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray images = scope.randomNormal(input);
             ParameterStore ps = new ParameterStore(scope, false);
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             NDArray logits = model.forward(ps, new NDList(images), false).head();
             logits.toFloatArray();
-            return (System.nanoTime() - start) / 1e6;
+            long wall = System.nanoTime() - start;
+            long cpu = processCpuNanos() - cpuStart;
+            return new double[] {wall / 1e6, cpuStart < 0 ? Double.NaN : cpu / 1e6};
         }
+    }
+
+    /** CPU time of the whole process (every thread), or −1 if the JVM does not report it. */
+    private static long processCpuNanos() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+        }
+        return -1;
     }
 
     static double median(double[] values) {

@@ -22,6 +22,7 @@ class TokenBenchTest {
         assertEquals(CostModel.of(selected).estimate().macs(), r.selectedMacs(), 0);
         assertEquals(36_133_824d, r.denseMacs(), 0);
         assertTrue(r.denseMillis() > 0 && r.selectedMillis() > 0, r.toString());
+        assertTrue(r.denseCpuMillis() > 0 && r.selectedCpuMillis() > 0, r.toString());
         assertEquals(r.timeSaving() / r.macsSaving(), r.efficiency(), 1e-12);
         String table = r.format();
         assertTrue(table.contains("25 of 49 patches") && table.contains("time saving / MACs saving"), table);
