@@ -3,6 +3,7 @@ package io.svite.models.cost;
 import io.svite.models.cost.LayerCost.Kind;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiTConfig;
+import io.svite.models.tokens.ScorerShape;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,11 @@ import java.util.Map;
  * unstructured one through per-layer densities keyed by layer name ({@code patch_embed_proj},
  * {@code block3_attn_qkv}, {@code block3_attn_proj}, {@code block3_mlp_fc1}, {@code
  * block3_mlp_fc2}, {@code head}).
+ *
+ * <p>A configuration with a token selection ({@link DeiTConfig#tokenSelection()}) is costed, by
+ * default, with its k kept patches and its scorer ({@code token_selector_scorer}: weights × N
+ * patches, since every patch is scored); {@link #dense()} stays the dense baseline on all patches
+ * without a scorer, which is what savings are measured against.
  */
 public final class CostModel {
 
@@ -42,27 +48,39 @@ public final class CostModel {
     }
 
     /**
-     * The cost of the model with all weights dense and all patches kept.
+     * The cost of the model with all weights dense, all patches kept and no token scorer: the
+     * baseline every saving is measured against.
      *
      * @return the cost report
      */
     public CostReport dense() {
-        return estimate(Map.of(), config.patches());
+        return estimate(Map.of(), config.patches(), false);
     }
 
     /**
-     * The cost at the given per-layer densities with all patches kept.
+     * The cost of this configuration with all weights dense: with a token selection, k kept
+     * patches and the scorer; without one, the same as {@link #dense()}.
+     *
+     * @return the cost report
+     */
+    public CostReport estimate() {
+        return estimate(Map.of());
+    }
+
+    /**
+     * The cost at the given per-layer densities with the configuration's kept patches (k with a
+     * token selection, else N) and its scorer, if any.
      *
      * @param densities density per layer name; layers not named are dense
      * @return the cost report
      */
     public CostReport estimate(Map<String, Double> densities) {
-        return estimate(densities, config.patches());
+        return estimate(densities, config.keptPatches());
     }
 
     /**
      * The cost at the given per-layer densities with {@code keptPatches} patches reaching the
-     * blocks.
+     * blocks, counting the scorer if the configuration has a token selection.
      *
      * @param densities density per layer name in [0, 1]; layers not named are dense
      * @param keptPatches patches kept by a token selector, 1 … N
@@ -71,16 +89,16 @@ public final class CostModel {
      *     patch count outside 1 … N
      */
     public CostReport estimate(Map<String, Double> densities, int keptPatches) {
-        return estimate(densities, keptPatches, false);
+        return estimate(densities, keptPatches, config.hasTokenSelection());
     }
 
     /**
-     * The cost including a linear token scorer (D → 1 over all N patch tokens) when {@code
-     * withScorer} is true.
+     * The cost including the token scorer (over all N patch tokens) when {@code withScorer} is
+     * true: the configuration's scorer, or a linear one (D → 1) if it has no token selection.
      *
      * @param densities density per layer name in [0, 1]; layers not named are dense
      * @param keptPatches patches kept by a token selector, 1 … N
-     * @param withScorer whether to count a linear token scorer
+     * @param withScorer whether to count a token scorer
      * @return the cost report
      */
     public CostReport estimate(Map<String, Double> densities, int keptPatches, boolean withScorer) {
@@ -112,7 +130,13 @@ public final class CostModel {
                 new LayerCost(
                         "embeddings", Kind.OTHER, 0, 1, width + tDense * width, 0, 0, 0));
         if (withScorer) {
-            layers.add(new LayerCost("token_scorer", Kind.TOKEN_SCORER, width, 1, 1, n, n * width, 0));
+            ScorerShape scorer =
+                    config.hasTokenSelection() ? config.tokenSelection().scorer() : ScorerShape.linear();
+            long weights = scorer.weights(width);
+            layers.add(
+                    new LayerCost(
+                            "token_selector_scorer", Kind.TOKEN_SCORER, weights, 1, scorer.biases(), n,
+                            (double) n * weights, 0));
         }
         for (int i = 0; i < config.depth(); i++) {
             BlockShape b = config.blocks().get(i);

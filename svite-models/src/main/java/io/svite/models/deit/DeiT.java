@@ -14,22 +14,29 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 
+import io.svite.models.tokens.TokenSelector;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A Data-efficient image Transformer (DeiT) classifier with gated heads and MLP neurons.
  *
  * <p>Shapes: images (B, C, S, S) → patch embedding (B, N, D) → prepend the class token and add
- * the position embedding (B, N+1, D) → {@code depth} {@link DeiTBlock}s → LayerNorm → the class
- * token (B, D) → linear head → logits (B, classes).
+ * the position embedding (B, N+1, D) → [token selector (B, k+1, D)] → {@code depth} {@link
+ * DeiTBlock}s → LayerNorm → the class token (B, D) → linear head → logits (B, classes).
  *
  * <pre>
  *   x = [cls; patchEmbed(img)] + pos
+ *   x = select(x)                     only with a token selection: keeps the class token and k patches
  *   x = blocks(x)
  *   logits = head(norm(x)[:, 0])
  * </pre>
+ *
+ * <p>With a {@link DeiTConfig#tokenSelection()} the model has a {@link TokenSelector} (child
+ * {@code token_selector}) and every block runs on k + 1 tokens instead of N + 1.
  *
  * <p>Initialisation follows DeiT: linear weights, the class token and the position embedding from
  * a normal with σ = 0.02 truncated at ±2σ; biases zero; LayerNorm scale 1 and shift 0. All gates are
@@ -41,6 +48,7 @@ public final class DeiT extends AbstractBlock {
 
     private final DeiTConfig config;
     private final PatchEmbedding patchEmbed;
+    private final TokenSelector selector;
     private final Parameter clsToken;
     private final Parameter posEmbed;
     private final List<DeiTBlock> blocks;
@@ -52,6 +60,10 @@ public final class DeiT extends AbstractBlock {
         config = builder.config;
         int width = config.width();
         patchEmbed = addChildBlock("patch_embed", new PatchEmbedding(config.patchSize(), width));
+        selector =
+                config.hasTokenSelection()
+                        ? addChildBlock("token_selector", TokenSelector.of(config.tokenSelection(), config.patches()))
+                        : null;
         clsToken =
                 addParameter(
                         Parameter.builder()
@@ -114,12 +126,13 @@ public final class DeiT extends AbstractBlock {
      * @param ps the parameter store
      * @param images images (B, C, S, S)
      * @param training whether this is a training pass
-     * @return normalised tokens (B, N+1, D)
+     * @return normalised tokens (B, k+1, D); k = N without a token selector
      */
     public NDArray forwardFeatures(ParameterStore ps, NDArray images, boolean training) {
-        NDArray patches = patchEmbed.forward(ps, new NDList(images), training).head();
-        NDArray x = addClassToken(ps, patches, training);
-        x = x.add(ps.getValue(posEmbed, x.getDevice(), training));
+        NDArray x = embed(ps, images, training);
+        if (selector != null) {
+            x = selector.forward(ps, new NDList(x), training).head();
+        }
         for (DeiTBlock block : blocks) {
             x = block.forward(ps, new NDList(x), training).head();
         }
@@ -139,6 +152,30 @@ public final class DeiT extends AbstractBlock {
         return head.forward(ps, new NDList(cls), training);
     }
 
+    /**
+     * The patches the token selector keeps for each image in evaluation mode (deterministic top-k).
+     *
+     * @param ps the parameter store
+     * @param images images (B, C, S, S)
+     * @return kept patch indices (B, k) in 0 … N − 1, int64, increasing along each row; patch i
+     *     is row i / (S/p), column i % (S/p) of the patch grid
+     * @throws IllegalStateException if this model has no token selector
+     */
+    public NDArray keptPatchIndices(ParameterStore ps, NDArray images) {
+        if (selector == null) {
+            throw new IllegalStateException(
+                    "this DeiT has no token selector; build it from DeiTConfig.withTokenSelection(...)");
+        }
+        return selector.select(ps, embed(ps, images, false), false).keptIndices();
+    }
+
+    /** [cls; patchEmbed(images)] + pos: (B, C, S, S) → (B, N+1, D). */
+    private NDArray embed(ParameterStore ps, NDArray images, boolean training) {
+        NDArray patches = patchEmbed.forward(ps, new NDList(images), training).head();
+        NDArray x = addClassToken(ps, patches, training);
+        return x.add(ps.getValue(posEmbed, x.getDevice(), training));
+    }
+
     private NDArray addClassToken(ParameterStore ps, NDArray patches, boolean training) {
         Shape s = patches.getShape();
         NDArray cls = ps.getValue(clsToken, patches.getDevice(), training);
@@ -156,7 +193,11 @@ public final class DeiT extends AbstractBlock {
         Shape images = inputShapes[0];
         long b = images.get(0);
         patchEmbed.initialize(manager, dataType, images);
-        Shape tokens = new Shape(b, config.tokens(), config.width());
+        Shape allTokens = new Shape(b, config.tokens(), config.width());
+        if (selector != null) {
+            selector.initialize(manager, dataType, allTokens);
+        }
+        Shape tokens = new Shape(b, config.keptPatches() + 1L, config.width());
         for (DeiTBlock block : blocks) {
             block.initialize(manager, dataType, tokens);
         }
@@ -171,6 +212,16 @@ public final class DeiT extends AbstractBlock {
      */
     public DeiTConfig config() {
         return config;
+    }
+
+    /**
+     * The token selector between the position embedding and the blocks, if the configuration has
+     * a token selection.
+     *
+     * @return the selector, or empty
+     */
+    public Optional<TokenSelector> tokenSelector() {
+        return Optional.ofNullable(selector);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.svite.models.deit;
 
+import io.svite.models.tokens.TokenSelection;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,6 +17,10 @@ import java.util.Locale;
  * heads} dimensions; per-block head counts and hidden sizes ({@link #blocks()}) may be smaller than
  * the dense ones after compaction.
  *
+ * <p>With a {@link #tokenSelection()}, a learnable token selector after the position embedding keeps
+ * {@link #keptPatches()} = k of the N patches and the blocks run on k + 1 tokens; without one
+ * (null) every patch reaches the blocks.
+ *
  * @param imageSize side of the square input image in pixels
  * @param channels input channels (3 for RGB, 1 for grey)
  * @param patchSize side of a square patch; must divide {@code imageSize}
@@ -25,6 +31,7 @@ import java.util.Locale;
  * @param classes number of output classes
  * @param dropPath stochastic-depth rate of the last block (linearly increasing from 0)
  * @param blocks per-block head and hidden-unit counts, one entry per block
+ * @param tokenSelection the token selector's settings, or null for no selector
  */
 public record DeiTConfig(
         int imageSize,
@@ -36,7 +43,8 @@ public record DeiTConfig(
         double mlpRatio,
         int classes,
         double dropPath,
-        List<BlockShape> blocks) {
+        List<BlockShape> blocks,
+        TokenSelection tokenSelection) {
 
     /** Validates every field with a message naming the bad value. */
     public DeiTConfig {
@@ -80,6 +88,37 @@ public record DeiTConfig(
             }
         }
         blocks = List.copyOf(blocks);
+        if (tokenSelection != null) {
+            tokenSelection.keptPatches(patchCount(imageSize, patchSize));
+        }
+    }
+
+    /**
+     * A configuration without a token selector.
+     *
+     * @param imageSize side of the square input image in pixels
+     * @param channels input channels
+     * @param patchSize side of a square patch
+     * @param width embedding dimension
+     * @param depth number of blocks
+     * @param heads attention heads of the dense model
+     * @param mlpRatio hidden size over width in the dense model
+     * @param classes output classes
+     * @param dropPath stochastic-depth rate
+     * @param blocks per-block shapes, or null for dense blocks
+     */
+    public DeiTConfig(
+            int imageSize,
+            int channels,
+            int patchSize,
+            int width,
+            int depth,
+            int heads,
+            double mlpRatio,
+            int classes,
+            double dropPath,
+            List<BlockShape> blocks) {
+        this(imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks, null);
     }
 
     /**
@@ -94,7 +133,7 @@ public record DeiTConfig(
      * @param mlpRatio hidden size over width
      * @param classes output classes
      * @param dropPath stochastic-depth rate
-     * @return the configuration
+     * @return the configuration, without a token selector
      */
     public static DeiTConfig of(
             int imageSize,
@@ -107,7 +146,7 @@ public record DeiTConfig(
             int classes,
             double dropPath) {
         return new DeiTConfig(
-                imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, null);
+                imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, null, null);
     }
 
     /**
@@ -192,8 +231,25 @@ public record DeiTConfig(
      * @return (imageSize / patchSize)²
      */
     public int patches() {
-        int side = imageSize / patchSize;
-        return side * side;
+        return patchCount(imageSize, patchSize);
+    }
+
+    /**
+     * Patches that reach the blocks: k with a token selector, N without.
+     *
+     * @return k or N
+     */
+    public int keptPatches() {
+        return tokenSelection == null ? patches() : tokenSelection.keptPatches(patches());
+    }
+
+    /**
+     * Whether a token selector shortens the sequence.
+     *
+     * @return true with a token selection
+     */
+    public boolean hasTokenSelection() {
+        return tokenSelection != null;
     }
 
     /**
@@ -245,7 +301,8 @@ public record DeiTConfig(
      */
     public DeiTConfig withBlocks(List<BlockShape> newBlocks) {
         return new DeiTConfig(
-                imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, newBlocks);
+                imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, newBlocks,
+                tokenSelection);
     }
 
     /**
@@ -255,7 +312,9 @@ public record DeiTConfig(
      * @return a new configuration
      */
     public DeiTConfig withDepth(int newDepth) {
-        return of(imageSize, channels, patchSize, width, newDepth, heads, mlpRatio, classes, dropPath);
+        return new DeiTConfig(
+                imageSize, channels, patchSize, width, newDepth, heads, mlpRatio, classes, dropPath, null,
+                tokenSelection);
     }
 
     /**
@@ -266,7 +325,8 @@ public record DeiTConfig(
      */
     public DeiTConfig withClasses(int newClasses) {
         return new DeiTConfig(
-                imageSize, channels, patchSize, width, depth, heads, mlpRatio, newClasses, dropPath, blocks);
+                imageSize, channels, patchSize, width, depth, heads, mlpRatio, newClasses, dropPath, blocks,
+                tokenSelection);
     }
 
     /**
@@ -278,7 +338,8 @@ public record DeiTConfig(
      */
     public DeiTConfig withInput(int newImageSize, int newChannels) {
         return new DeiTConfig(
-                newImageSize, newChannels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks);
+                newImageSize, newChannels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks,
+                tokenSelection);
     }
 
     /**
@@ -289,7 +350,23 @@ public record DeiTConfig(
      */
     public DeiTConfig withDropPath(double rate) {
         return new DeiTConfig(
-                imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, rate, blocks);
+                imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, rate, blocks,
+                tokenSelection);
+    }
+
+    /**
+     * This configuration with a token selector after the position embedding (SViTE+), or without
+     * one.
+     *
+     * @param selection how many patches to keep and how to learn the choice; null removes the
+     *     selector
+     * @return a new configuration
+     * @throws IllegalArgumentException if the selection keeps more patches than the model has
+     */
+    public DeiTConfig withTokenSelection(TokenSelection selection) {
+        return new DeiTConfig(
+                imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks,
+                selection);
     }
 
     private static List<BlockShape> uniformBlocks(int depth, int heads, int hidden) {
@@ -298,6 +375,11 @@ public record DeiTConfig(
             list.add(new BlockShape(heads, Math.max(1, hidden)));
         }
         return Collections.unmodifiableList(list);
+    }
+
+    private static int patchCount(int imageSize, int patchSize) {
+        int side = imageSize / patchSize;
+        return side * side;
     }
 
     private static void positive(String what, int value) {

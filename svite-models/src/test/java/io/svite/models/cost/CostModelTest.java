@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiTConfig;
+import io.svite.models.tokens.ScorerShape;
+import io.svite.models.tokens.TokenSelection;
 
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +68,58 @@ class CostModelTest {
         assertEquals(196.0 * 768 * w + 12 * block + w * 1000, c.macs(), 0);
         assertEquals(1 - c.macs() / 4_598_882_304d, c.macsSaving(), 1e-12);
         assertEquals(22_050_664L, c.denseParams());
+    }
+
+    @Test
+    void aConfigurationWithATokenSelectionCountsKPlusOneTokensAndTheScorer() {
+        DeiTConfig config = DeiTConfig.mini().withTokenSelection(TokenSelection.ratio(0.7)); // k = 34
+        CostModel model = CostModel.of(config);
+        CostReport report = model.estimate();
+        assertEquals(34, report.keptPatches());
+        double t = 35; // the class token and 34 patches
+        double d = 96;
+        double block = t * d * 3 * d + 2 * t * t * d + t * d * d + 2 * t * d * 4 * d;
+        double expected = 49 * 16 * d // the patch embedding sees every patch
+                + 49 * d // the scorer scores every patch
+                + 6 * block
+                + d * 10;
+        assertEquals(expected, report.macs(), 0);
+        assertEquals(36_133_824d, report.denseMacs(), 0);
+        assertEquals(36_133_824d, model.dense().macs(), 0, "dense() stays the baseline");
+        assertEquals(1 - expected / 36_133_824d, report.macsSaving(), 1e-12);
+        assertEquals(678_730L + 97, report.params(), "the scorer adds D + 1 parameters");
+
+        // Linear layers scale with T = k + 1, the attention products with T².
+        CostReport all = model.estimate(Map.of(), 49);
+        assertEquals(49, all.keptPatches());
+        for (String layer : List.of("block0_attn_qkv", "block0_attn_proj", "block3_mlp_fc1", "block5_mlp_fc2")) {
+            assertEquals(35.0 / 50, macs(report, layer) / macs(all, layer), 1e-12, layer);
+        }
+        assertEquals(35.0 * 35 / (50 * 50), macs(report, "block2_attn_matmul") / macs(all, "block2_attn_matmul"), 1e-12);
+        assertEquals(macs(all, "patch_embed_proj"), macs(report, "patch_embed_proj"), 0);
+        assertEquals(49 * d, macs(report, "token_selector_scorer"), 0);
+
+        // Densities combine with the kept tokens.
+        CostReport sparse = model.estimate(Map.of("block0_mlp_fc1", 0.25));
+        assertEquals(report.macs() - 0.75 * t * d * 4 * d, sparse.macs(), 1e-6);
+    }
+
+    @Test
+    void anMlpScorerCostsItsTwoLayersOnEveryPatch() {
+        DeiTConfig config =
+                DeiTConfig.mini().withTokenSelection(TokenSelection.count(20).withScorer(ScorerShape.mlp(24)));
+        LayerCost scorer =
+                CostModel.of(config).estimate().layers().stream()
+                        .filter(l -> l.kind() == LayerCost.Kind.TOKEN_SCORER)
+                        .findFirst()
+                        .orElseThrow();
+        assertEquals(96L * 24 + 24, scorer.weights());
+        assertEquals(96L * 24 + 24 + 24 + 1, scorer.params());
+        assertEquals(49.0 * (96 * 24 + 24), scorer.macs(), 0);
+    }
+
+    private static double macs(CostReport report, String layer) {
+        return report.layers().stream().filter(l -> l.name().equals(layer)).findFirst().orElseThrow().macs();
     }
 
     @Test

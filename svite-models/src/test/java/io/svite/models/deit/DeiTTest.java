@@ -1,6 +1,8 @@
 package io.svite.models.deit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +20,11 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+
+import io.svite.core.DenseOnly;
+import io.svite.models.tokens.TemperatureListener;
+import io.svite.models.tokens.TokenSelection;
+import io.svite.models.tokens.TokenSelector;
 
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +125,111 @@ class DeiTTest {
                         }
                         trainer.step();
                     }
+                    counts[step] = m.getManagedArrays().size();
+                }
+                assertEquals(counts[1], counts[3], "model manager grew from " + counts[1] + " to " + counts[3]);
+            }
+        }
+    }
+
+    @Test
+    void aTokenSelectorShortensTheSequenceOfEveryBlock() {
+        DeiTConfig config = DeiTConfig.mini().withDepth(2).withTokenSelection(TokenSelection.ratio(0.7));
+        try (NDManager m = NDManager.newBaseManager()) {
+            DeiT deit = DeiT.of(config);
+            deit.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(3, 1, 28, 28));
+            TokenSelector selector = deit.tokenSelector().orElseThrow();
+            assertEquals(34, selector.keptPatches());
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray images = m.randomNormal(new Shape(3, 1, 28, 28));
+            for (boolean training : new boolean[] {false, true}) {
+                // Block by block: the selector's output (k + 1 tokens) is what every block runs on.
+                NDArray x = selector.forward(ps, new NDList(embedded(deit, ps, images)), training).head();
+                assertEquals(new Shape(3, 35, 96), x.getShape());
+                for (DeiTBlock block : deit.blocks()) {
+                    x = block.forward(ps, new NDList(x), training).head();
+                    assertEquals(new Shape(3, 35, 96), x.getShape());
+                }
+                assertEquals(new Shape(3, 35, 96), deit.forwardFeatures(ps, images, training).getShape());
+                assertEquals(new Shape(3, 10), deit.forward(ps, new NDList(images), training).head().getShape());
+            }
+            assertEquals(new Shape(3, 34), deit.keptPatchIndices(ps, images).getShape());
+            // The scorer adds D + 1 parameters and nothing else changes.
+            DeiT plain = DeiT.of(config.withTokenSelection(null));
+            plain.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(3, 1, 28, 28));
+            assertEquals(countParameters(plain) + 96 + 1, countParameters(deit));
+            assertFalse(plain.tokenSelector().isPresent());
+            assertTrue(selector instanceof DenseOnly);
+        }
+    }
+
+    /** What the selector receives: [cls; patches] + pos, recomputed from the model's parameters. */
+    private static NDArray embedded(DeiT deit, ParameterStore ps, NDArray images) {
+        NDArray patches = deit.patchEmbedding().forward(ps, new NDList(images), false).head();
+        Shape s = patches.getShape();
+        NDArray cls = patches.getManager().zeros(new Shape(s.get(0), 1, s.get(2))).add(deit.clsToken().getArray());
+        return ai.djl.ndarray.NDArrays.concat(new NDList(cls, patches), 1).add(deit.posEmbedding().getArray());
+    }
+
+    @Test
+    void evaluationWithATokenSelectorIsReproducible() {
+        DeiTConfig config = DeiTConfig.mini().withDepth(1).withTokenSelection(TokenSelection.ratio(0.5));
+        try (NDManager m = NDManager.newBaseManager()) {
+            DeiT deit = DeiT.of(config);
+            deit.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(4, 1, 28, 28));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray images = m.randomNormal(new Shape(4, 1, 28, 28));
+            float[] first = deit.forward(ps, new NDList(images), false).head().toFloatArray();
+            float[] second = deit.forward(ps, new NDList(images), false).head().toFloatArray();
+            assertArrayEquals(first, second, 0f);
+            assertArrayEquals(
+                    deit.keptPatchIndices(ps, images).toLongArray(), deit.keptPatchIndices(ps, images).toLongArray());
+        }
+    }
+
+    @Test
+    void theScorerLearnsAndTrainingWithTokensLeaksNothing() {
+        DeiTConfig config =
+                DeiTConfig.mini().withDepth(2).withDropPath(0.1).withTokenSelection(TokenSelection.ratio(0.7));
+        try (Model model = Model.newInstance("deit")) {
+            DeiT deit = DeiT.of(config);
+            model.setBlock(deit);
+            DefaultTrainingConfig tc =
+                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
+                            .addTrainingListeners(TemperatureListener.of(4));
+            try (Trainer trainer = model.newTrainer(tc)) {
+                trainer.initialize(new Shape(4, 1, 28, 28));
+                NDManager m = model.getNDManager();
+                Parameter scorerWeight = deit.tokenSelector().orElseThrow().scorer().getParameters().valueAt(0);
+                assertEquals(new Shape(1, 96), scorerWeight.getArray().getShape());
+                int[] counts = new int[4];
+                for (int step = 0; step < 4; step++) {
+                    float[] before = scorerWeight.getArray().toFloatArray();
+                    try (NDManager batch = m.getParentManager().newSubManager()) {
+                        NDArray x = batch.randomNormal(new Shape(4, 1, 28, 28));
+                        NDArray y = batch.create(new float[] {0, 1, 2, 3});
+                        try (GradientCollector gc = trainer.newGradientCollector()) {
+                            NDArray pred = trainer.forward(new NDList(x)).head();
+                            NDArray loss = tc.getLossFunction().evaluate(new NDList(y), new NDList(pred));
+                            gc.backward(loss);
+                        }
+                        try (NDArray g = scorerWeight.getArray().getGradient()) {
+                            double size = 0;
+                            for (float v : g.toFloatArray()) {
+                                size += Math.abs(v);
+                            }
+                            assertTrue(size > 0, "no gradient reached the scorer at step " + step);
+                        }
+                        trainer.notifyListeners(l -> l.onTrainingBatch(trainer, null));
+                        trainer.step();
+                    }
+                    float[] after = scorerWeight.getArray().toFloatArray();
+                    double moved = 0;
+                    for (int i = 0; i < after.length; i++) {
+                        moved = Math.max(moved, Math.abs(after[i] - before[i]));
+                    }
+                    assertTrue(moved > 1e-5, "the scorer's weights did not change at step " + step);
                     counts[step] = m.getManagedArrays().size();
                 }
                 assertEquals(counts[1], counts[3], "model manager grew from " + counts[1] + " to " + counts[3]);
