@@ -151,6 +151,45 @@ class CompactorTest {
     }
 
     @Test
+    void paddedNeuronsAreInertAndCounted() {
+        try (NDManager root = NDManager.newBaseManager()) {
+            DeiT gated = randomDeiT(MINI, root);
+            // block 0: 5 neurons -> 8; block 1: 17 -> 24; block 2: 382 -> 384 (capped at the block's 384)
+            int[] keep = {5, 17, 382};
+            Random random = new Random(11);
+            for (int i = 0; i < 3; i++) {
+                setGate(gated.blocks().get(i).mlp().neuronGate(), pattern(384, keep[i], random));
+            }
+            setGate(gated.blocks().get(1).attention().headGate(), new float[] {0, 1, 1});
+            DeiT compact = Compactor.compact(gated, root, 8);
+            assertEquals(List.of(new BlockShape(3, 8), new BlockShape(2, 24), new BlockShape(3, 384)),
+                    compact.config().blocks());
+            for (int i = 0; i < 3; i++) {
+                float[] gate = compact.blocks().get(i).mlp().neuronGate().getArray().toFloatArray();
+                for (int j = 0; j < gate.length; j++) {
+                    assertEquals(j < keep[i] ? 1f : 0f, gate[j], "block " + i + " gate " + j);
+                }
+                NDArray fc1 = compact.blocks().get(i).mlp().fc1().getParameters().get("weight").getArray();
+                NDArray fc2 = compact.blocks().get(i).mlp().fc2().getParameters().get("weight").getArray();
+                assertEquals(0f, fc1.get(keep[i] + ":, :").abs().sum().getFloat(), 0f);
+                assertEquals(0f, fc2.get(":, " + keep[i] + ":").abs().sum().getFloat(), 0f);
+            }
+            assertEquals(CostModel.of(compact.config()).dense().params(), parametersWithoutGates(compact));
+            // the padded model compacts back to the unpadded counts
+            assertEquals(List.of(5, 17, 382), Compactor.keptUnits(compact).stream()
+                    .map(k -> k.neurons().size()).collect(java.util.stream.Collectors.toList()));
+
+            NDArray x = root.randomNormal(input(MINI, 3));
+            float diff = forward(compact, root, x).sub(forward(gated, root, x)).abs().max().getFloat();
+            assertTrue(diff <= 1e-5f, "max |diff| " + diff);
+
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> Compactor.compact(gated, root, 0));
+            assertTrue(e.getMessage().contains("multiple must be >= 1, got 0"), e.getMessage());
+        }
+    }
+
+    @Test
     void compactedWeightsAreCopiesNotViews() {
         try (NDManager root = NDManager.newBaseManager()) {
             DeiT gated = randomDeiT(MINI, root);
