@@ -52,8 +52,8 @@ import java.util.Map;
  * neuron.
  *
  * <p><b>Padding.</b> {@link #compact(DeiT, NDManager, int)} can round each block's neuron count up
- * to a multiple (8 is a good choice on CPUs: a matrix product whose output width is not a multiple
- * of 8 ran about 25 % slower per multiply-accumulate in our measurements, see
+ * to a multiple (8 is a good choice on CPUs: DeiT-Small's fc1 with 921 outputs reached 28 G
+ * multiply-accumulates per second against 41 with 928 in {@code LinearWidthBench}, see
  * docs/compaction.md). The extra neurons have zero fc1 rows, zero fc1 biases, zero fc2 columns and
  * a gate of 0, so the outputs are still exactly the gated model's and the padding stays inert if
  * the model is trained further; the configuration counts them, so the cost model charges for them.
@@ -143,41 +143,58 @@ public final class Compactor {
         List<BlockShape> shapes = new ArrayList<>(kept.size());
         for (int i = 0; i < kept.size(); i++) {
             int k = kept.get(i).neurons().size();
-            int padded = (int) Math.min(gated.blocks().get(i).mlp().hidden(),
-                    ((long) k + neuronMultiple - 1) / neuronMultiple * neuronMultiple);
-            shapes.add(new BlockShape(kept.get(i).heads().size(), padded));
+            long rounded = ((long) k + neuronMultiple - 1) / neuronMultiple * neuronMultiple;
+            int hidden = (int) Math.min(gated.blocks().get(i).mlp().hidden(), rounded);
+            shapes.add(new BlockShape(kept.get(i).heads().size(), hidden));
         }
         DeiTConfig config = gated.config().withBlocks(shapes);
         DeiT compact = DeiT.of(config);
+        Map<Parameter, Initializer> sources = structuredSources(gated, compact, kept);
+        DataType dataType = addUnchanged(gated, compact, sources);
+        initialiseFrom(compact, sources, manager, dataType);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("compacted {} blocks to {}", kept.size(), config.blocks());
+        }
+        return compact;
+    }
 
+    /**
+     * Where the sliced parameters of every block come from; gates that are all ones are left out
+     * (their own initialiser makes them).
+     */
+    private static Map<Parameter, Initializer> structuredSources(DeiT gated, DeiT compact, List<KeptUnits> kept) {
         Map<Parameter, Initializer> sources = new IdentityHashMap<>();
-        Map<Parameter, Boolean> gates = new IdentityHashMap<>();
-        int d = config.headDim();
+        int d = compact.config().headDim();
         for (int i = 0; i < kept.size(); i++) {
             KeptUnits units = kept.get(i);
             GatedAttention fromAttn = gated.blocks().get(i).attention();
             GatedAttention toAttn = compact.blocks().get(i).attention();
-            long[] qkvRows = qkvRows(units.heads(), fromAttn.heads(), d);
-            long[] projColumns = headColumns(units.heads(), d);
-            sources.put(weight(toAttn.qkv()), new Slice(weight(fromAttn.qkv()), qkvRows, 0, qkvRows.length));
-            sources.put(bias(toAttn.qkv()), new Slice(bias(fromAttn.qkv()), qkvRows, 0, qkvRows.length));
-            sources.put(weight(toAttn.proj()), new Slice(weight(fromAttn.proj()), projColumns, 1, projColumns.length));
-            gates.put(toAttn.headGate(), Boolean.TRUE);
+            long[] rows = qkvRows(units.heads(), fromAttn.heads(), d);
+            long[] columns = headColumns(units.heads(), d);
+            sources.put(weight(toAttn.qkv()), new Slice(weight(fromAttn.qkv()), rows, 0, rows.length));
+            sources.put(bias(toAttn.qkv()), new Slice(bias(fromAttn.qkv()), rows, 0, rows.length));
+            sources.put(weight(toAttn.proj()), new Slice(weight(fromAttn.proj()), columns, 1, columns.length));
+            sources.put(toAttn.headGate(), null);
 
             GatedMlp fromMlp = gated.blocks().get(i).mlp();
             GatedMlp toMlp = compact.blocks().get(i).mlp();
             long[] neurons = toLongs(units.neurons());
-            int hidden = config.blocks().get(i).hidden();
+            int hidden = toMlp.hidden();
             sources.put(weight(toMlp.fc1()), new Slice(weight(fromMlp.fc1()), neurons, 0, hidden));
             sources.put(bias(toMlp.fc1()), new Slice(bias(fromMlp.fc1()), neurons, 0, hidden));
             sources.put(weight(toMlp.fc2()), new Slice(weight(fromMlp.fc2()), neurons, 1, hidden));
-            if (hidden > neurons.length) {
-                sources.put(toMlp.neuronGate(), new PaddedGate(neurons.length));
-            } else {
-                gates.put(toMlp.neuronGate(), Boolean.TRUE);
-            }
+            sources.put(toMlp.neuronGate(), hidden > neurons.length ? new PaddedGate(neurons.length) : null);
         }
+        return sources;
+    }
 
+    /**
+     * Adds a whole copy for every parameter without a source yet, after checking that both models
+     * list the same parameter names in the same order.
+     *
+     * @return the data type of the gated model's parameters
+     */
+    private static DataType addUnchanged(DeiT gated, DeiT compact, Map<Parameter, Initializer> sources) {
         PairList<String, Parameter> from = gated.getParameters();
         PairList<String, Parameter> to = compact.getParameters();
         if (from.size() != to.size()) {
@@ -202,19 +219,27 @@ public final class Compactor {
             if (dataType == null) {
                 dataType = source.getArray().getDataType();
             }
-            Parameter target = to.valueAt(j);
-            if (!sources.containsKey(target) && !gates.containsKey(target)) {
-                sources.put(target, new Slice(source, null, 0, 0));
+            if (!sources.containsKey(to.valueAt(j))) {
+                sources.put(to.valueAt(j), new Slice(source, null, 0, 0));
             }
         }
+        return dataType;
+    }
 
-        // The slices become the new parameters' initial values; the original initialisers are put
-        // back afterwards so the result does not keep the gated model's arrays alive.
+    /**
+     * Initialises the compacted model with the sources as the parameters' initial values, then puts
+     * the original initialisers back so the result does not keep the gated model's arrays alive.
+     */
+    private static void initialiseFrom(
+            DeiT compact, Map<Parameter, Initializer> sources, NDManager manager, DataType dataType) {
         Map<Parameter, Initializer> original = new IdentityHashMap<>();
         for (Map.Entry<Parameter, Initializer> e : sources.entrySet()) {
-            original.put(e.getKey(), e.getKey().getInitializer());
-            e.getKey().setInitializer(e.getValue());
+            if (e.getValue() != null) {
+                original.put(e.getKey(), e.getKey().getInitializer());
+                e.getKey().setInitializer(e.getValue());
+            }
         }
+        DeiTConfig config = compact.config();
         try {
             compact.initialize(
                     manager,
@@ -225,10 +250,6 @@ public final class Compactor {
                 e.getKey().setInitializer(e.getValue());
             }
         }
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("compacted {} blocks to {}", kept.size(), config.blocks());
-        }
-        return compact;
     }
 
     /** A neuron gate of ones for the kept neurons followed by zeros for the padding. */
