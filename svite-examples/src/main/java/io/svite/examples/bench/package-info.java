@@ -1,2 +1,2 @@
-/** Benchmarks that measure savings side by side in one run and print them next to the MACs saving. */
+/** Benchmarks that measure savings side by side in one run and print them next to the cost model's. */
 package io.svite.examples.bench;

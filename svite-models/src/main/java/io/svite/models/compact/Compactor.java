@@ -1,0 +1,413 @@
+package io.svite.models.compact;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+import io.svite.core.ParameterNames;
+import io.svite.models.deit.BlockShape;
+import io.svite.models.deit.DeiT;
+import io.svite.models.deit.DeiTBlock;
+import io.svite.models.deit.DeiTConfig;
+import io.svite.models.deit.GatedAttention;
+import io.svite.models.deit.GatedMlp;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the smaller dense DeiT that computes exactly what a gated DeiT computes.
+ *
+ * <p>A gate of 0 removes its unit exactly (see {@link GatedAttention} and {@link GatedMlp}), so
+ * dropping the unit's weights changes nothing. For block i with kept heads K (|K| = h′, head
+ * dimension d, H heads before) and kept neurons J:
+ *
+ * <pre>
+ *   qkv.weight  (3·H·d, D) → (3·h′·d, D)   rows of q, k and v of every kept head, in that order
+ *   qkv.bias    (3·H·d)    → (3·h′·d)      the same rows
+ *   proj.weight (D, H·d)   → (D, h′·d)     the columns that read the kept heads
+ *   fc1.weight  (M, D)     → (|J|, D)      rows J;  fc1.bias (M) → (|J|)
+ *   fc2.weight  (D, M)     → (D, |J|)      columns J
+ * </pre>
+ *
+ * <p>Every other parameter (patch embedding, class token, position embedding, LayerNorms, proj and
+ * fc2 biases, classifier, and any parameter a later component adds) is copied unchanged, matched
+ * by its position and name. The result's gates are all 1. Copies stay on the device: slices are
+ * gathered with index arrays and become the new parameters' initial values (no random
+ * initialisation of the result, no host round trip of weights). The gated model is not changed.
+ *
+ * <p>Gates must be exactly 0 (pruned) or 1 (kept); any other value, including NaN, is refused
+ * rather than folded into the weights, and every block must keep at least one head and one
+ * neuron.
+ *
+ * <p><b>Padding.</b> {@link #compact(DeiT, NDManager, int)} can round each block's neuron count up
+ * to a multiple (8 is a good choice on CPUs: DeiT-Small's fc1 with 921 outputs reached 28 G
+ * multiply-accumulates per second against 41 with 928 in {@code LinearWidthBench}, see
+ * docs/compaction.md). The extra neurons have zero fc1 rows, zero fc1 biases, zero fc2 columns and
+ * a gate of 0, so the outputs are still exactly the gated model's and the padding stays inert if
+ * the model is trained further; the configuration counts them, so the cost model charges for them.
+ */
+public final class Compactor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
+
+    private Compactor() {}
+
+    /**
+     * Reads the gates of every block.
+     *
+     * @param gated an initialised or loaded DeiT whose gates are 0 or 1
+     * @return one entry per block, in order
+     * @throws IllegalStateException if the model has no parameter values yet
+     * @throws IllegalArgumentException if a gate is neither 0 nor 1, or a block keeps no head or no
+     *     neuron
+     */
+    public static List<KeptUnits> keptUnits(DeiT gated) {
+        List<KeptUnits> kept = new ArrayList<>();
+        for (int i = 0; i < gated.blocks().size(); i++) {
+            DeiTBlock block = gated.blocks().get(i);
+            List<Integer> heads = onIndices(block.attention().headGate(), i, "head_gate");
+            List<Integer> neurons = onIndices(block.mlp().neuronGate(), i, "neuron_gate");
+            if (heads.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "block " + i + " has all " + block.attention().heads()
+                                + " heads gated off (head_gate is all 0); a compacted block needs at"
+                                + " least one head");
+            }
+            if (neurons.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "block " + i + " has all " + block.mlp().hidden()
+                                + " MLP neurons gated off (neuron_gate is all 0); a compacted block"
+                                + " needs at least one neuron");
+            }
+            kept.add(new KeptUnits(heads, neurons));
+        }
+        return kept;
+    }
+
+    /**
+     * The architecture of the compacted model: the gated model's configuration with each block's
+     * kept head and neuron counts.
+     *
+     * @param gated an initialised or loaded DeiT whose gates are 0 or 1
+     * @return the compacted configuration
+     */
+    public static DeiTConfig compactedConfig(DeiT gated) {
+        return configFor(gated, keptUnits(gated));
+    }
+
+    /**
+     * Builds and initialises the compacted model.
+     *
+     * @param gated an initialised or loaded DeiT whose gates are 0 or 1; it is not modified
+     * @param manager where the compacted model's parameters live (its device is used)
+     * @return an initialised DeiT of configuration {@link #compactedConfig(DeiT)} whose outputs
+     *     equal the gated model's
+     * @throws IllegalStateException if the model has no parameter values yet
+     * @throws IllegalArgumentException if a gate is neither 0 nor 1, or a block keeps no head or no
+     *     neuron
+     */
+    public static DeiT compact(DeiT gated, NDManager manager) {
+        return compact(gated, manager, 1);
+    }
+
+    /**
+     * Builds and initialises the compacted model with each block's neuron count rounded up to a
+     * multiple of {@code neuronMultiple} (never beyond the gated block's own count) by inert,
+     * gated-off neurons.
+     *
+     * @param gated an initialised or loaded DeiT whose gates are 0 or 1; it is not modified
+     * @param manager where the compacted model's parameters live (its device is used)
+     * @param neuronMultiple 1 for no padding, 8 for CPU-friendly widths
+     * @return an initialised DeiT whose outputs equal the gated model's
+     * @throws IllegalStateException if the model has no parameter values yet
+     * @throws IllegalArgumentException if {@code neuronMultiple < 1}, a gate is neither 0 nor 1, or
+     *     a block keeps no head or no neuron
+     */
+    public static DeiT compact(DeiT gated, NDManager manager, int neuronMultiple) {
+        if (neuronMultiple < 1) {
+            throw new IllegalArgumentException("the neuron multiple must be >= 1, got " + neuronMultiple);
+        }
+        List<KeptUnits> kept = keptUnits(gated);
+        List<BlockShape> shapes = new ArrayList<>(kept.size());
+        for (int i = 0; i < kept.size(); i++) {
+            int k = kept.get(i).neurons().size();
+            long rounded = ((long) k + neuronMultiple - 1) / neuronMultiple * neuronMultiple;
+            int hidden = (int) Math.min(gated.blocks().get(i).mlp().hidden(), rounded);
+            shapes.add(new BlockShape(kept.get(i).heads().size(), hidden));
+        }
+        DeiTConfig config = gated.config().withBlocks(shapes);
+        DeiT compact = DeiT.of(config);
+        Map<Parameter, Initializer> sources = structuredSources(gated, compact, kept);
+        DataType dataType = addUnchanged(gated, compact, sources);
+        initialiseFrom(compact, sources, manager, dataType);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("compacted {} blocks to {}", kept.size(), config.blocks());
+        }
+        return compact;
+    }
+
+    /**
+     * Where the sliced parameters of every block come from; gates that are all ones are left out
+     * (their own initialiser makes them).
+     */
+    private static Map<Parameter, Initializer> structuredSources(DeiT gated, DeiT compact, List<KeptUnits> kept) {
+        Map<Parameter, Initializer> sources = new IdentityHashMap<>();
+        int d = compact.config().headDim();
+        for (int i = 0; i < kept.size(); i++) {
+            KeptUnits units = kept.get(i);
+            GatedAttention fromAttn = gated.blocks().get(i).attention();
+            GatedAttention toAttn = compact.blocks().get(i).attention();
+            long[] rows = qkvRows(units.heads(), fromAttn.heads(), d);
+            long[] columns = headColumns(units.heads(), d);
+            sources.put(weight(toAttn.qkv()), new Slice(weight(fromAttn.qkv()), rows, 0, rows.length));
+            sources.put(bias(toAttn.qkv()), new Slice(bias(fromAttn.qkv()), rows, 0, rows.length));
+            sources.put(weight(toAttn.proj()), new Slice(weight(fromAttn.proj()), columns, 1, columns.length));
+            sources.put(toAttn.headGate(), null);
+
+            GatedMlp fromMlp = gated.blocks().get(i).mlp();
+            GatedMlp toMlp = compact.blocks().get(i).mlp();
+            long[] neurons = toLongs(units.neurons());
+            int hidden = toMlp.hidden();
+            sources.put(weight(toMlp.fc1()), new Slice(weight(fromMlp.fc1()), neurons, 0, hidden));
+            sources.put(bias(toMlp.fc1()), new Slice(bias(fromMlp.fc1()), neurons, 0, hidden));
+            sources.put(weight(toMlp.fc2()), new Slice(weight(fromMlp.fc2()), neurons, 1, hidden));
+            sources.put(toMlp.neuronGate(), hidden > neurons.length ? new PaddedGate(neurons.length) : null);
+        }
+        return sources;
+    }
+
+    /**
+     * Adds a whole copy for every parameter without a source yet, after checking that both models
+     * list the same parameter names in the same order.
+     *
+     * @return the data type of the gated model's parameters
+     */
+    private static DataType addUnchanged(DeiT gated, DeiT compact, Map<Parameter, Initializer> sources) {
+        PairList<String, Parameter> from = gated.getParameters();
+        PairList<String, Parameter> to = compact.getParameters();
+        if (from.size() != to.size()) {
+            throw new IllegalStateException(
+                    "the compacted model has " + to.size() + " parameters but the gated one has "
+                            + from.size());
+        }
+        DataType dataType = null;
+        for (int j = 0; j < to.size(); j++) {
+            String name = to.keyAt(j);
+            if (!name.equals(from.keyAt(j))) {
+                throw new IllegalStateException(
+                        "parameter " + j + " is " + from.keyAt(j) + " in the gated model but " + name
+                                + " in the compacted one");
+            }
+            Parameter source = from.valueAt(j);
+            if (!source.isInitialized()) {
+                throw new IllegalStateException(
+                        "the gated model has no value for " + ParameterNames.display(name)
+                                + "; initialise or load it before compacting");
+            }
+            if (dataType == null) {
+                dataType = source.getArray().getDataType();
+            }
+            if (!sources.containsKey(to.valueAt(j))) {
+                sources.put(to.valueAt(j), new Slice(source, null, 0, 0));
+            }
+        }
+        return dataType;
+    }
+
+    /**
+     * Initialises the compacted model with the sources as the parameters' initial values, then puts
+     * the original initialisers back so the result does not keep the gated model's arrays alive.
+     */
+    private static void initialiseFrom(
+            DeiT compact, Map<Parameter, Initializer> sources, NDManager manager, DataType dataType) {
+        Map<Parameter, Initializer> original = new IdentityHashMap<>();
+        for (Map.Entry<Parameter, Initializer> e : sources.entrySet()) {
+            if (e.getValue() != null) {
+                original.put(e.getKey(), e.getKey().getInitializer());
+                e.getKey().setInitializer(e.getValue());
+            }
+        }
+        DeiTConfig config = compact.config();
+        try {
+            compact.initialize(
+                    manager,
+                    dataType,
+                    new Shape(1, config.channels(), config.imageSize(), config.imageSize()));
+        } finally {
+            for (Map.Entry<Parameter, Initializer> e : original.entrySet()) {
+                e.getKey().setInitializer(e.getValue());
+            }
+        }
+    }
+
+    /** A neuron gate of ones for the kept neurons followed by zeros for the padding. */
+    private static final class PaddedGate implements Initializer {
+
+        private final int open;
+
+        PaddedGate(int open) {
+            this.open = open;
+        }
+
+        @Override
+        public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray ones = scope.ones(new Shape(open), dataType);
+                NDArray gate = ones.concat(scope.zeros(new Shape(shape.get(0) - open), dataType));
+                gate.attach(manager);
+                return gate;
+            }
+        }
+    }
+
+    private static DeiTConfig configFor(DeiT gated, List<KeptUnits> kept) {
+        List<BlockShape> shapes = new ArrayList<>(kept.size());
+        for (KeptUnits k : kept) {
+            shapes.add(k.shape());
+        }
+        return gated.config().withBlocks(shapes);
+    }
+
+    /** Indices whose gate is 1, after checking that every entry is exactly 0 or 1. */
+    private static List<Integer> onIndices(Parameter gate, int block, String name) {
+        if (!gate.isInitialized()) {
+            throw new IllegalStateException(
+                    "block " + block + " " + name
+                            + " has no value; initialise or load the model before compacting");
+        }
+        float[] values = floats(gate.getArray());
+        List<Integer> on = new ArrayList<>();
+        for (int j = 0; j < values.length; j++) {
+            float v = values[j];
+            if (v == 1f) {
+                on.add(j);
+            } else if (v != 0f) {
+                throw new IllegalArgumentException(
+                        "block " + block + " " + name + "[" + j + "] is " + v
+                                + "; compaction needs every gate to be exactly 0 (pruned) or 1 (kept)");
+            }
+        }
+        return on;
+    }
+
+    private static float[] floats(NDArray gate) {
+        if (gate.getDataType() == DataType.FLOAT32) {
+            return gate.toFloatArray();
+        }
+        try (NDManager scope = NDManager.subManagerOf(gate)) {
+            NDArray copy = gate.toType(DataType.FLOAT32, true);
+            copy.attach(scope);
+            return copy.toFloatArray();
+        }
+    }
+
+    /** Rows of q, then k, then v, of each kept head: part·H·d + h·d + (0 … d−1). */
+    static long[] qkvRows(List<Integer> heads, int allHeads, int headDim) {
+        long[] rows = new long[3 * heads.size() * headDim];
+        int n = 0;
+        for (int part = 0; part < 3; part++) {
+            for (int h : heads) {
+                long start = ((long) part * allHeads + h) * headDim;
+                for (int j = 0; j < headDim; j++) {
+                    rows[n++] = start + j;
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Features h·d … (h+1)·d − 1 of each kept head. */
+    static long[] headColumns(List<Integer> heads, int headDim) {
+        long[] columns = new long[heads.size() * headDim];
+        int n = 0;
+        for (int h : heads) {
+            for (int j = 0; j < headDim; j++) {
+                columns[n++] = (long) h * headDim + j;
+            }
+        }
+        return columns;
+    }
+
+    private static long[] toLongs(List<Integer> values) {
+        long[] out = new long[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    private static Parameter weight(Linear linear) {
+        return linear.getParameters().get("weight");
+    }
+
+    private static Parameter bias(Linear linear) {
+        return linear.getParameters().get("bias");
+    }
+
+    /**
+     * An initialiser that returns a copy of a source parameter's value, or of its rows (axis 0) or
+     * columns (axis 1) at the given indices, gathered on the source's device and followed by zero
+     * rows or columns up to {@code size}.
+     */
+    private static final class Slice implements Initializer {
+
+        private final Parameter source;
+        private final long[] index;
+        private final int axis;
+        private final int size;
+
+        Slice(Parameter source, long[] index, int axis, int size) {
+            this.source = source;
+            this.index = index;
+            this.axis = axis;
+            this.size = size;
+        }
+
+        @Override
+        public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
+            NDArray out;
+            NDArray array = source.getArray();
+            try (NDManager scope = NDManager.subManagerOf(array)) {
+                // Detached first, so the copy is a plain leaf even where grad mode is on.
+                NDArray plain = array.stopGradient();
+                plain.attach(scope);
+                NDArray picked;
+                if (index == null) {
+                    picked = plain.duplicate();
+                    picked.attach(scope);
+                } else {
+                    NDArray idx = scope.create(index);
+                    NDIndex at = axis == 0 ? new NDIndex("{}", idx) : new NDIndex(":, {}", idx);
+                    picked = plain.get(scope, at);
+                    if (size > index.length) {
+                        Shape zeros = picked.getShape();
+                        long[] dims = zeros.getShape();
+                        dims[axis] = size - index.length;
+                        picked = picked.concat(scope.zeros(new Shape(dims), picked.getDataType()), axis);
+                    }
+                }
+                out = picked.toDevice(manager.getDevice(), false);
+                out.attach(manager);
+            }
+            if (!out.getShape().equals(shape) || out.getDataType() != dataType) {
+                String got = out.getShape() + " " + out.getDataType();
+                out.close();
+                throw new IllegalStateException(
+                        "compaction produced " + got + " for a parameter of " + shape + " " + dataType);
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Saving and loading models together with their architecture. */
+package io.svite.models.io;
