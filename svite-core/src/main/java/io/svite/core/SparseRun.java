@@ -13,7 +13,7 @@ import java.nio.file.Path;
  */
 public final class SparseRun {
 
-    private final SparseState state;
+    final SparseState state;
 
     SparseRun(SparseState state) {
         this.state = state;

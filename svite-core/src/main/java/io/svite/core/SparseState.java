@@ -473,6 +473,12 @@ final class SparseState {
         }
     }
 
+    /** A sparse parameter's mask on a device, or null for a dense or unselected one (tests, checks). */
+    NDArray maskById(String parameterId, Device device) {
+        SparseLayer layer = layers.get(parameterId);
+        return layer == null || layer.dense() ? null : layer.maskOn(device, this::managerFor);
+    }
+
     /** Read-only view of a layer's mask on a device, for tests in this package. */
     NDArray maskOf(String displayName, Device device) {
         for (SparseLayer layer : layers.values()) {
