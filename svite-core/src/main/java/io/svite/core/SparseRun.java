@@ -48,6 +48,15 @@ public final class SparseRun {
     }
 
     /**
+     * Wall time of the most recent mask update (all layers, all devices), for benchmarks and logs.
+     *
+     * @return seconds, 0 before the first update
+     */
+    public double lastUpdateSeconds() {
+        return state.lastRewriteSeconds();
+    }
+
+    /**
      * Whether the masks are installed (after {@code trainer.initialize}, or when the trainer was
      * created for an initialised model).
      *

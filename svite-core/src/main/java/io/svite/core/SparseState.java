@@ -58,6 +58,7 @@ final class SparseState {
     private boolean bound;
     private long steps;
     private long rewrites;
+    private long lastRewriteNanos;
     private String anchorId;
     private MaskCheckpoint.Contents resume;
     private SparsityReport lastReport;
@@ -357,6 +358,7 @@ final class SparseState {
             }
         }
         rewrites++;
+        lastRewriteNanos = System.nanoTime() - started;
         if (logger.isDebugEnabled()) {
             logger.debug(
                     String.format(
@@ -366,7 +368,7 @@ final class SparseState {
                             step,
                             alpha,
                             replaced,
-                            (System.nanoTime() - started) / 1e6));
+                            lastRewriteNanos / 1e6));
         }
     }
 
@@ -433,6 +435,10 @@ final class SparseState {
         return rewrites;
     }
 
+    double lastRewriteSeconds() {
+        return lastRewriteNanos / 1e9;
+    }
+
     boolean bound() {
         return bound;
     }
@@ -457,7 +463,7 @@ final class SparseState {
             }
             out.add(new LayerSparsity(layer.layer, layer.display, layer.shape.getShape(), layer.size, nonZeros, ever));
         }
-        return new SparsityReport(steps, out);
+        return new SparsityReport(steps, rewrites, out);
     }
 
     /** Non-zero entries, read to the host (reports and checkpoints only, never per step). */

@@ -130,7 +130,7 @@ public final class SparseTrainer {
             long count = counts.get(display);
             layers.add(new LayerSparsity(names.layer(name), display, shape.getShape(), shape.size(), count, count));
         }
-        return new SparsityReport(0, layers);
+        return new SparsityReport(0, 0, layers);
     }
 
     /** Exact active counts: round(density · size), at least 1 and at most size. */

@@ -15,9 +15,10 @@ import java.util.Map;
  * norms and embeddings are not counted).
  *
  * @param step optimizer steps done
+ * @param updates mask updates (prune-and-grow events) done in this run
  * @param layers one entry per masked tensor, in model order
  */
-public record SparsityReport(long step, List<LayerSparsity> layers) {
+public record SparsityReport(long step, long updates, List<LayerSparsity> layers) {
 
     /** Copies the list. */
     public SparsityReport {
@@ -69,7 +70,7 @@ public record SparsityReport(long step, List<LayerSparsity> layers) {
     }
 
     /**
-     * The report as JSON: {@code {"step","sparsity","nonZeros","size","layers":[{"name","parameter",
+     * The report as JSON: {@code {"step","updates","sparsity","nonZeros","size","layers":[{"name","parameter",
      * "shape","size","nonZeros","density","everActive"}]}} with {@code everActive} a fraction.
      *
      * @return the JSON object
@@ -77,6 +78,7 @@ public record SparsityReport(long step, List<LayerSparsity> layers) {
     public JsonObject json() {
         JsonObject o = new JsonObject();
         o.addProperty("step", step);
+        o.addProperty("updates", updates);
         o.addProperty("sparsity", sparsity());
         o.addProperty("nonZeros", nonZeros());
         o.addProperty("size", size());
