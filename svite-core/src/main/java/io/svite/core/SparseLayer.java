@@ -15,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * The masking state of one selected parameter: its 0/1 mask on every device that holds a copy,
- * the entries that were ever active, and the exact number of active entries.
+ * the entries that were ever active (a boolean array on the device where rewrites run), and the
+ * exact number of active entries.
  *
  * <p>Masks have the weight's shape and data type. The copy on each device is made once, the first
  * time that device is seen, and every rewrite replaces all copies with the same values. A layer

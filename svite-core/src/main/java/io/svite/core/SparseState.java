@@ -197,7 +197,7 @@ final class SparseState {
             NDManager manager = managerFor(weight.getDevice());
             float[] values = InitialMasks.draw(recipe.seed(), layer.display, layer.size, layer.active);
             NDArray mask = manager.create(values, layer.shape).toType(weight.getDataType(), false);
-            install(layer, weight, mask, mask.duplicate());
+            install(layer, weight, mask, mask.toType(DataType.BOOLEAN, true));
         }
     }
 
@@ -250,7 +250,7 @@ final class SparseState {
                     throw mismatch(contents, "the arrays for " + layer.display + " are missing or malformed");
                 }
                 NDArray m = mask.toDevice(weight.getDevice(), true).toType(weight.getDataType(), true);
-                NDArray e = ever.toDevice(weight.getDevice(), true).toType(weight.getDataType(), true);
+                NDArray e = ever.toDevice(weight.getDevice(), true).toType(DataType.BOOLEAN, true);
                 long count = count(m);
                 if (count != layer.active) {
                     throw mismatch(contents, layer.display + "'s mask has " + count + " active entries, its header says " + layer.active);
@@ -343,7 +343,8 @@ final class SparseState {
                     ever = ever.toDevice(first, true);
                     ever.attach(scope);
                 }
-                layer.replaceEverActive(o.mask().maximum(ever), managerFor(first));
+                NDArray active = o.mask().toType(DataType.BOOLEAN, false);
+                layer.replaceEverActive(active.logicalOr(ever), managerFor(first));
                 for (Device d : devices) {
                     layer.copyOn(d).muli(onDevice(o.kept(), d, scope));
                 }
@@ -469,14 +470,18 @@ final class SparseState {
     /** Non-zero entries, read to the host (reports and checkpoints only, never per step). */
     static long count(NDArray mask) {
         try (NDManager scope = mask.getManager().newSubManager()) {
-            NDArray nonZero = mask.toType(DataType.BOOLEAN, false);
-            nonZero.attach(scope);
-            NDArray sum = nonZero.sum();
-            sum.attach(scope);
-            NDArray asLong = sum.toType(DataType.INT64, false);
-            asLong.attach(scope);
-            return asLong.getLong();
+            NDArray nonZero = temporary(mask, mask.toType(DataType.BOOLEAN, false), scope);
+            NDArray sum = temporary(mask, nonZero.sum(), scope);
+            return temporary(mask, sum.toType(DataType.INT64, false), scope).getLong();
         }
+    }
+
+    /** Moves an op's result into the scope, unless the op returned its (persistent) input itself. */
+    private static NDArray temporary(NDArray input, NDArray result, NDManager scope) {
+        if (result != input) {
+            result.attach(scope);
+        }
+        return result;
     }
 
     /** A sparse parameter's mask on a device, or null for a dense or unselected one (tests, checks). */
