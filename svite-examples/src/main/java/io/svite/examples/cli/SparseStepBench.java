@@ -151,7 +151,8 @@ final class SparseStepBench implements Callable<Integer> {
     private String text(double dense, double masked, double rewrite, double amortised, double[] big) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "sparse-step benchmark: %s, batch %d, ERK sparsity %.2f, %d timed steps each,"
-                + " %d threads%n", model, batchSize, sparsity, steps, Runtime.getRuntime().availableProcessors()));
+                + " %s engine threads%n", model, batchSize, sparsity, steps,
+                System.getProperty("ai.djl.pytorch.num_threads", "default")));
         sb.append(String.format(Locale.ROOT, "%-28s %8.3f s%n", "dense step (median)", dense));
         sb.append(String.format(Locale.ROOT, "%-28s %8.3f s%n", "sparse step, masks applied", masked));
         sb.append(String.format(Locale.ROOT, "%-28s %8.3f s%n", "one full mask rewrite", rewrite));
