@@ -16,6 +16,7 @@ import io.svite.examples.train.TrainingRun;
 import io.svite.models.deit.DeiTConfig;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ import java.util.concurrent.Callable;
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
-        description = "Train a DeiT on an image dataset and print a report (test accuracy, parameters, MACs).")
+        description = "Train a DeiT on an image dataset and print a report (test accuracy, parameters, MACs;"
+                + " with --method svite also the sparsity of every layer).")
 final class TrainCommand implements Callable<Integer> {
 
     private final TrainRecipe d = TrainRecipe.defaults();
@@ -83,6 +85,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default) or svite (unstructured dynamic sparse training; see the SViTE options).")
+    String method = "dense";
+
+    @Mixin SviteOptions sparse;
+
     @Override
     public Integer call() throws Exception {
         TrainRecipe recipe =
@@ -101,6 +108,7 @@ final class TrainCommand implements Callable<Integer> {
                         dropPath == null ? -1 : dropPath,
                         seed,
                         out == null ? null : out.toString());
+        recipe = withMethod(recipe);
         DeiTConfig.preset(recipe.model()); // fail on an unknown model before loading any data
         Optional<RunFolder> folder = out == null ? Optional.empty() : Optional.of(RunFolder.create(out));
         try (ImageData images = openData(recipe)) {
@@ -111,6 +119,18 @@ final class TrainCommand implements Callable<Integer> {
             System.out.print(json ? TrainReport.jsonText(result) + "\n" : TrainReport.text(result));
         }
         return 0;
+    }
+
+    private TrainRecipe withMethod(TrainRecipe recipe) {
+        switch (method) {
+            case "dense":
+                sparse.requireUnused(method);
+                return recipe;
+            case "svite":
+                return recipe.withSvite(sparse.recipe(recipe.seed()));
+            default:
+                throw new IllegalArgumentException("unknown method '" + method + "'; known: dense, svite");
+        }
     }
 
     static ImageData openData(TrainRecipe recipe) {

@@ -17,6 +17,7 @@ package io.svite.examples.train;
  * @param dropPath stochastic-depth rate, or a negative number for the preset's
  * @param seed seed of initialisation and data order
  * @param out the run folder, or null to write nothing
+ * @param svite unstructured sparse training (SViTE), or null for dense training
  */
 public record TrainRecipe(
         String model,
@@ -32,7 +33,8 @@ public record TrainRecipe(
         double labelSmoothing,
         double dropPath,
         long seed,
-        String out) {
+        String out,
+        SviteRecipe svite) {
 
     /** Checks every value and names the bad one. */
     public TrainRecipe {
@@ -47,6 +49,63 @@ public record TrainRecipe(
                 "warm-up epochs must be in [0, epochs), got " + warmupEpochs);
         require(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing must be in [0, 1), got " + labelSmoothing);
         require(dropPath < 1, "drop-path rate must be < 1, got " + dropPath);
+    }
+
+    /**
+     * A dense recipe (no sparsity), as before sparse training existed.
+     *
+     * @param model a DeiT preset name
+     * @param dataset the dataset kind
+     * @param data the dataset folder, or null
+     * @param epochs passes over the training set
+     * @param batchSize images per step
+     * @param maxBatches batches per epoch, 0 for all
+     * @param learningRate peak learning rate
+     * @param minLearningRate final learning rate
+     * @param weightDecay AdamW weight decay
+     * @param warmupEpochs warm-up epochs
+     * @param labelSmoothing label smoothing ε
+     * @param dropPath drop-path rate, negative for the preset's
+     * @param seed the seed
+     * @param out the run folder, or null
+     */
+    public TrainRecipe(
+            String model,
+            String dataset,
+            String data,
+            int epochs,
+            int batchSize,
+            int maxBatches,
+            double learningRate,
+            double minLearningRate,
+            double weightDecay,
+            double warmupEpochs,
+            double labelSmoothing,
+            double dropPath,
+            long seed,
+            String out) {
+        this(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate, weightDecay,
+                warmupEpochs, labelSmoothing, dropPath, seed, out, null);
+    }
+
+    /**
+     * This recipe with SViTE sparse training (or dense with null).
+     *
+     * @param sparse the SViTE recipe, or null
+     * @return the new recipe
+     */
+    public TrainRecipe withSvite(SviteRecipe sparse) {
+        return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, out, sparse);
+    }
+
+    /**
+     * The training method's name, for reports.
+     *
+     * @return {@code svite} or {@code dense}
+     */
+    public String method() {
+        return svite != null ? "svite" : "dense";
     }
 
     /**

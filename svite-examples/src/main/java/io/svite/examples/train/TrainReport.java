@@ -3,6 +3,11 @@ package io.svite.examples.train;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
+
+import io.svite.core.Decay;
+import io.svite.core.SparsityDistribution;
 
 import java.util.Locale;
 
@@ -10,6 +15,9 @@ import java.util.Locale;
  * The final report of a training run, as text for people and JSON for programs.
  */
 public final class TrainReport {
+
+    /** Library strategies (distributions, decays) appear in JSON as their readable names. */
+    private static final JsonSerializer<Object> AS_TEXT = (src, type, ctx) -> new JsonPrimitive(src.toString());
 
     private TrainReport() {}
 
@@ -25,12 +33,22 @@ public final class TrainReport {
         line(sb, "model", r.recipe().model() + " on " + r.dataset() + " (" + r.classes() + " classes)");
         line(sb, "epochs", r.epochs().size() + " × " + r.recipe().batchSize() + "-image batches"
                 + (r.recipe().maxBatches() > 0 ? " (at most " + r.recipe().maxBatches() + " per epoch)" : ""));
+        if (r.sparsity() != null) {
+            SviteRecipe s = r.recipe().svite();
+            line(sb, "method", String.format(Locale.ROOT, "SViTE, %s, %d mask updates every %d steps, α %s %s",
+                    s.distribution(), r.sparsity().updates(), s.intervalFor(r.sparsity().step()), s.pruneFraction(), s.decay()));
+            line(sb, "sparsity", String.format(Locale.ROOT, "%.2f %% of the %,d masked weights are zero",
+                    100 * r.sparsity().sparsity(), r.sparsity().size()));
+        }
         line(sb, "test accuracy", String.format(Locale.ROOT, "%.2f %%", 100 * r.testAccuracy()));
         line(sb, "parameters", String.format(Locale.ROOT, "%,d non-zero of %,d dense (%.1f %% saved)",
                 r.params(), r.denseParams(), 100.0 * (1 - (double) r.params() / r.denseParams())));
         line(sb, "MACs / image", String.format(Locale.ROOT, "%s of %s dense (%.1f %% saved)",
                 human(r.macs()), human(r.denseMacs()), 100 * r.macsSaving()));
         line(sb, "wall time", ProgressPrinter.formatDuration(r.seconds()));
+        if (r.sparsity() != null) {
+            sb.append("\n").append(r.sparsity().text());
+        }
         return sb.toString();
     }
 
@@ -41,9 +59,14 @@ public final class TrainReport {
      * @return the JSON tree
      */
     public static JsonObject json(TrainResult r) {
-        Gson gson = new Gson();
+        Gson gson =
+                new GsonBuilder()
+                        .registerTypeHierarchyAdapter(SparsityDistribution.class, AS_TEXT)
+                        .registerTypeHierarchyAdapter(Decay.class, AS_TEXT)
+                        .create();
         JsonObject o = new JsonObject();
         o.addProperty("model", r.recipe().model());
+        o.addProperty("method", r.recipe().method());
         o.addProperty("dataset", r.dataset());
         o.addProperty("classes", r.classes());
         o.addProperty("testAccuracy", r.testAccuracy());
@@ -53,6 +76,9 @@ public final class TrainReport {
         o.addProperty("denseMacs", r.denseMacs());
         o.addProperty("macsSaving", r.macsSaving());
         o.addProperty("seconds", r.seconds());
+        if (r.sparsity() != null) {
+            o.add("sparsity", r.sparsity().json());
+        }
         o.add("epochs", gson.toJsonTree(r.epochs()));
         o.add("recipe", gson.toJsonTree(r.recipe()));
         return o;

@@ -1,5 +1,7 @@
 package io.svite.examples.train;
 
+import io.svite.core.SparsityReport;
+
 import java.util.List;
 
 /**
@@ -15,6 +17,7 @@ import java.util.List;
  * @param macs multiply-accumulates per image of the trained model
  * @param denseMacs multiply-accumulates per image of the dense model
  * @param seconds wall time of the whole run
+ * @param sparsity the final sparsity report of a sparse run, or null for a dense one
  */
 public record TrainResult(
         TrainRecipe recipe,
@@ -26,11 +29,40 @@ public record TrainResult(
         long denseParams,
         double macs,
         double denseMacs,
-        double seconds) {
+        double seconds,
+        SparsityReport sparsity) {
 
     /** Copies the list. */
     public TrainResult {
         epochs = List.copyOf(epochs);
+    }
+
+    /**
+     * The result of a dense run.
+     *
+     * @param recipe the recipe that was run
+     * @param dataset the dataset's name
+     * @param classes number of classes
+     * @param epochs metrics per epoch
+     * @param testAccuracy final test accuracy in [0, 1]
+     * @param params non-zero parameters of the trained model
+     * @param denseParams parameters of the dense model
+     * @param macs multiply-accumulates per image of the trained model
+     * @param denseMacs multiply-accumulates per image of the dense model
+     * @param seconds wall time of the whole run
+     */
+    public TrainResult(
+            TrainRecipe recipe,
+            String dataset,
+            int classes,
+            List<EpochMetrics> epochs,
+            double testAccuracy,
+            long params,
+            long denseParams,
+            double macs,
+            double denseMacs,
+            double seconds) {
+        this(recipe, dataset, classes, epochs, testAccuracy, params, denseParams, macs, denseMacs, seconds, null);
     }
 
     /**

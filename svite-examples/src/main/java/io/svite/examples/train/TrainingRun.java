@@ -19,6 +19,8 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.training.tracker.WarmUpTracker;
 import ai.djl.translate.TranslateException;
 
+import io.svite.core.SparseTrainingConfig;
+import io.svite.core.SparsityReport;
 import io.svite.core.training.LabelSmoothingLoss;
 import io.svite.examples.data.ImageData;
 import io.svite.examples.data.InputSpec;
@@ -42,7 +44,9 @@ import java.util.Locale;
  * <p>The loop follows {@link EasyTrain}'s order (forward, backward, {@code onTrainingBatch}
  * listeners, {@code trainer.step()}, {@code onEpoch} listeners) so that any DJL training listener
  * or optimizer decorator behaves as it does under {@code EasyTrain.fit}. Losses and accuracies are
- * summed on the device and read back only when shown.
+ * summed on the device and read back only when shown. With a {@link SviteRecipe} the training
+ * configuration is decorated by {@link io.svite.core.SparseTrainer} and the result carries the
+ * final sparsity report, with parameters and MACs costed at the per-layer densities.
  */
 public final class TrainingRun {
 
@@ -98,13 +102,18 @@ public final class TrainingRun {
 
         Tracker learningRate = learningRate(batchesPerEpoch);
         List<EpochMetrics> epochs = new ArrayList<>();
+        SparsityReport sparsity = null;
         try (Model model = Model.newInstance("deit", device);
                 DeviceAccumulator trainAcc = new DeviceAccumulator(device);
                 DeviceAccumulator testAcc = new DeviceAccumulator(device)) {
             model.setBlock(DeiT.of(config));
             DefaultTrainingConfig trainingConfig =
                     trainingConfig(learningRate).addTrainingListeners(accumulating(trainAcc));
-            try (Trainer trainer = model.newTrainer(trainingConfig)) {
+            SparseTrainingConfig sparse =
+                    recipe.svite() == null
+                            ? null
+                            : recipe.svite().trainer(recipe.epochs() * batchesPerEpoch).configure(trainingConfig);
+            try (Trainer trainer = model.newTrainer(sparse == null ? trainingConfig : sparse)) {
                 trainer.initialize(new Shape(1, config.channels(), config.imageSize(), config.imageSize()));
                 ProgressPrinter progress = new ProgressPrinter(progressOut, interactive);
                 for (int epoch = 1; epoch <= recipe.epochs(); epoch++) {
@@ -136,8 +145,12 @@ public final class TrainingRun {
                     testAcc.reset();
                 }
             }
+            if (sparse != null) {
+                sparsity = sparse.run().report();
+            }
         }
-        CostReport cost = CostModel.of(config).dense();
+        CostReport cost =
+                sparsity == null ? CostModel.of(config).dense() : CostModel.of(config).estimate(sparsity.densities());
         double testAccuracy = epochs.get(epochs.size() - 1).testAccuracy();
         return new TrainResult(
                 recipe,
@@ -149,7 +162,8 @@ public final class TrainingRun {
                 cost.denseParams(),
                 cost.macs(),
                 cost.denseMacs(),
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9,
+                sparsity);
     }
 
     private long batchesPerEpoch(long trainSize) {

@@ -88,4 +88,30 @@ class TrainCommandTest {
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("absent") && r[2].contains("dataset-fashion-mnist"), r[2]);
     }
+
+    @Test
+    void sviteTrainsSparselyAndReportsEveryLayersSparsityAndTheSavings() {
+        String[] r =
+                run("train", "--method", "svite", "--sparsity", "0.5", "--dataset", "synthetic", "--epochs", "1",
+                        "--max-batches", "3", "--batch-size", "8", "--update-every", "1", "--json", "--quiet");
+        assertEquals("0", r[0], r[2]);
+        JsonObject report = JsonParser.parseString(r[1]).getAsJsonObject();
+        assertEquals("svite", report.get("method").getAsString());
+        JsonObject sparsity = report.getAsJsonObject("sparsity");
+        assertEquals(0.5, sparsity.get("sparsity").getAsDouble(), 1e-3);
+        assertEquals(3, sparsity.get("step").getAsLong());
+        assertEquals(1, sparsity.get("updates").getAsLong(), "every step until 80 % of 3 steps (step 2): one update");
+        assertEquals(26, sparsity.getAsJsonArray("layers").size(), "patch embedding, 4 per block × 6, head");
+        assertTrue(report.get("params").getAsLong() < report.get("denseParams").getAsLong());
+        double saving = report.get("macsSaving").getAsDouble();
+        assertTrue(saving > 0.3 && saving < 0.6, "MACs saving " + saving);
+        assertEquals("erdos-renyi-kernel(0.5)",
+                report.getAsJsonObject("recipe").getAsJsonObject("svite").get("distribution").getAsString());
+
+        r = run("train", "--method", "svite", "--dataset", "synthetic", "--epochs", "1", "--max-batches", "2",
+                "--batch-size", "8", "--quiet");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("block0_attn_qkv") && r[1].contains("sparsity        50.00 %"), r[1]);
+        assertTrue(r[1].contains("MACs / image") && r[1].contains("saved"), r[1]);
+    }
 }

@@ -13,7 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 
-import io.svite.core.DenseOnly;
+import io.svite.core.KeepDense;
 
 /**
  * Scores every patch token with one number: a linear layer {@code fc} (D → 1) or an MLP {@code
@@ -22,7 +22,7 @@ import io.svite.core.DenseOnly;
  * <p>Shapes: tokens (B, N, D) → scores (B, N). Weights start from a normal with σ = 0.02
  * truncated at ±2σ, biases at 0, as every DeiT linear layer. Dense only: never a sparsity target.
  */
-final class TokenScorer extends AbstractBlock implements DenseOnly {
+final class TokenScorer extends AbstractBlock implements KeepDense {
 
     private static final byte VERSION = 1;
 

@@ -11,7 +11,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-import io.svite.core.DenseOnly;
+import io.svite.core.KeepDense;
 import io.svite.core.Scalars;
 
 /**
@@ -44,9 +44,9 @@ import io.svite.core.Scalars;
  *
  * <p>The temperature is state of this block, set from outside: {@link #setTemperature(double)},
  * usually by a {@link TemperatureListener} once per training step. It starts at the schedule's
- * first value. The selector is {@link DenseOnly}: its scorer is never a sparsity target.
+ * first value. The selector is {@link KeepDense}: its scorer is never a sparsity target.
  */
-public final class TokenSelector extends AbstractBlock implements DenseOnly {
+public final class TokenSelector extends AbstractBlock implements KeepDense {
 
     private static final byte VERSION = 1;
 

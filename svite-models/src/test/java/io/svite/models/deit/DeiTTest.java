@@ -21,7 +21,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 
-import io.svite.core.DenseOnly;
+import io.svite.core.KeepDense;
 import io.svite.models.tokens.TemperatureListener;
 import io.svite.models.tokens.TokenSelection;
 import io.svite.models.tokens.TokenSelector;
@@ -159,7 +159,7 @@ class DeiTTest {
             plain.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(3, 1, 28, 28));
             assertEquals(countParameters(plain) + 96 + 1, countParameters(deit));
             assertFalse(plain.tokenSelector().isPresent());
-            assertTrue(selector instanceof DenseOnly);
+            assertTrue(selector instanceof KeepDense);
         }
     }
 

@@ -17,7 +17,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
-import io.svite.core.DenseOnly;
+import io.svite.core.KeepDense;
 import io.svite.core.ParameterNames;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -248,10 +248,10 @@ class TokenSelectorTest {
     }
 
     @Test
-    void theSelectorAndItsScorerAreDenseOnly() {
+    void theSelectorAndItsScorerAreKeepDense() {
         TokenSelector sel = TokenSelector.of(TokenSelection.ratio(0.5).withScorer(ScorerShape.mlp(4)), N);
-        assertTrue(sel instanceof DenseOnly);
-        assertTrue(sel.scorer() instanceof DenseOnly);
+        assertTrue(sel instanceof KeepDense);
+        assertTrue(sel.scorer() instanceof KeepDense);
         assertEquals(List.of("fc1_weight", "fc1_bias", "fc2_weight", "fc2_bias"), sel.scorer().getParameters().keys()
                 .stream().map(ParameterNames::display).toList());
     }

@@ -1,0 +1,89 @@
+package io.svite.core;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * One prune-and-grow rewrite of one layer's mask, computed on the device.
+ *
+ * <p>With M the current mask and r the number to replace: the r active entries with the lowest
+ * prune score are switched off; then, among all inactive entries (including those just switched
+ * off), the r with the highest grow score are switched on. The active count is unchanged. An
+ * entry switched off and back on in the same rewrite is neither pruned nor grown: its weight and
+ * optimizer state are kept (as in RigL and the reference code). Every array is created in the
+ * scope, which the caller closes.
+ */
+final class MaskRewrite {
+
+    /**
+     * The rewritten mask and the entries that changed, all with the weight's shape.
+     *
+     * @param mask the new 0/1 mask
+     * @param kept 1 where the entry was active before and after
+     * @param pruned 1 where an active entry became inactive
+     * @param grown 1 where an inactive entry became active
+     */
+    record Outcome(NDArray mask, NDArray kept, NDArray pruned, NDArray grown) {}
+
+    private MaskRewrite() {}
+
+    /**
+     * Computes the rewrite.
+     *
+     * @param scope the manager every result lands in
+     * @param mask the current mask (left unchanged)
+     * @param weight the weight on the same device (left unchanged)
+     * @param gradient the dense gradient, attached to {@code scope}
+     * @param replace r, between 1 and the number of active entries
+     * @param prune the prune criterion
+     * @param grow the grow criterion
+     * @return the outcome
+     */
+    static Outcome rewrite(
+            NDManager scope,
+            NDArray mask,
+            NDArray weight,
+            NDArray gradient,
+            long replace,
+            PruneCriterion prune,
+            GrowCriterion grow) {
+        Shape shape = weight.getShape();
+        Device device = weight.getDevice();
+        DataType type = mask.getDataType();
+        int r = Math.toIntExact(replace);
+        NDArray m = scoped(scope, mask.reshape(-1));
+        NDArray w = scoped(scope, weight.reshape(shape));
+
+        NDArray pruneScore = scoped(scope, prune.score(w, gradient)).reshape(-1);
+        Shape flat = m.getShape();
+        NDArray onlyActive =
+                NDArrays.where(
+                        m.gt(0.5f), pruneScore, scope.full(flat, Float.POSITIVE_INFINITY, pruneScore.getDataType(), device));
+        NDArray pruneAt = onlyActive.topK(r, 0, false, false).get(1);
+        NDArray afterPrune = m.put(pruneAt, scope.zeros(new Shape(r), type, device));
+
+        NDArray growScore = scoped(scope, grow.score(w, gradient)).reshape(-1);
+        NDArray onlyInactive =
+                NDArrays.where(
+                        afterPrune.gt(0.5f),
+                        scope.full(flat, Float.NEGATIVE_INFINITY, growScore.getDataType(), device),
+                        growScore);
+        NDArray growAt = onlyInactive.topK(r, 0, true, false).get(1);
+        NDArray next = afterPrune.put(growAt, scope.ones(new Shape(r), type, device)).reshape(shape);
+
+        NDArray before = m.reshape(shape);
+        NDArray kept = before.mul(next);
+        return new Outcome(next, kept, before.sub(kept), next.sub(kept));
+    }
+
+    private static NDArray scoped(NDManager scope, NDArray array) {
+        if (array.getManager() != scope) {
+            array.attach(scope);
+        }
+        return array;
+    }
+}

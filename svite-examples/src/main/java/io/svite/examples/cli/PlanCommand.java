@@ -1,0 +1,110 @@
+package io.svite.examples.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import io.svite.core.LayerSparsity;
+import io.svite.core.SparseTrainer;
+import io.svite.core.SparsityReport;
+import io.svite.examples.train.TrainReport;
+import io.svite.models.cost.CostModel;
+import io.svite.models.cost.CostReport;
+import io.svite.models.deit.DeiT;
+import io.svite.models.deit.DeiTConfig;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code svite plan}: what a method would make of a model, without training — per-layer densities,
+ * non-zero parameters, MACs and the saving.
+ */
+@Command(
+        name = "plan",
+        mixinStandardHelpOptions = true,
+        description = "Show the per-layer densities, non-zero parameters and MACs a method gives a model, without training.")
+final class PlanCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "NAME", description = "DeiT preset: deit-mini (default), deit-tiny, deit-small, deit-base.")
+    String model = "deit-mini";
+
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default) or svite.")
+    String method = "dense";
+
+    @Option(names = "--json", description = "Print JSON: {model, method, params, denseParams, macs, denseMacs, macsSaving, layers: [{name, shape, density}]}.")
+    boolean json;
+
+    @Mixin SviteOptions sparse;
+
+    @Override
+    public Integer call() {
+        DeiTConfig config = DeiTConfig.preset(model);
+        SparseTrainer recipe;
+        switch (method) {
+            case "dense":
+                sparse.requireUnused(method);
+                // a dense model is SViTE at sparsity 0: every selected weight at density 1
+                recipe = SparseTrainer.builder().uniform(0).updateEvery(1).until(1).build();
+                break;
+            case "svite":
+                recipe = SparseTrainer.builder().distribution(sparse.distribution()).updateEvery(1).until(1).build();
+                break;
+            default:
+                throw new IllegalArgumentException("unknown method '" + method + "'; known: dense, svite");
+        }
+        SparsityReport plan;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            DeiT deit = DeiT.of(config);
+            deit.initialize(
+                    manager, DataType.FLOAT32, new Shape(1, config.channels(), config.imageSize(), config.imageSize()));
+            plan = recipe.plan(deit);
+        }
+        CostReport cost = CostModel.of(config).estimate(plan.densities());
+        System.out.print(json ? json(plan, cost) + "\n" : text(plan, cost));
+        return 0;
+    }
+
+    private String json(SparsityReport plan, CostReport cost) {
+        JsonObject o = new JsonObject();
+        o.addProperty("model", model);
+        o.addProperty("method", method);
+        o.addProperty("params", cost.params());
+        o.addProperty("denseParams", cost.denseParams());
+        o.addProperty("macs", cost.macs());
+        o.addProperty("denseMacs", cost.denseMacs());
+        o.addProperty("macsSaving", cost.macsSaving());
+        JsonArray layers = new JsonArray();
+        for (LayerSparsity l : plan.layers()) {
+            JsonObject j = new JsonObject();
+            j.addProperty("name", l.name());
+            JsonArray shape = new JsonArray();
+            l.shape().forEach(shape::add);
+            j.add("shape", shape);
+            j.addProperty("density", l.density());
+            layers.add(j);
+        }
+        o.add("layers", layers);
+        return new GsonBuilder().setPrettyPrinting().create().toJson(o);
+    }
+
+    private String text(SparsityReport plan, CostReport cost) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-15s %s, %s%n", "plan", model,
+                method.equals("dense") ? "dense" : "SViTE " + sparse.distribution()));
+        sb.append(String.format(Locale.ROOT, "%-15s %,d non-zero of %,d dense (%.1f %% saved)%n", "parameters",
+                cost.params(), cost.denseParams(), 100 * cost.paramsSaving()));
+        sb.append(String.format(Locale.ROOT, "%-15s %s of %s dense (%.1f %% saved)%n%n", "MACs / image",
+                TrainReport.human(cost.macs()), TrainReport.human(cost.denseMacs()), 100 * cost.macsSaving()));
+        sb.append(plan.text());
+        return sb.toString();
+    }
+}
