@@ -45,9 +45,14 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin SviteOptions sparse;
 
+    @Mixin TokenOptions tokens;
+
     @Override
     public Integer call() {
         DeiTConfig config = DeiTConfig.preset(model);
+        if (tokens.selection() != null) {
+            config = config.withTokenSelection(tokens.selection());
+        }
         SparseTrainer recipe;
         switch (method) {
             case "dense":
@@ -82,6 +87,10 @@ final class PlanCommand implements Callable<Integer> {
         o.addProperty("macs", cost.macs());
         o.addProperty("denseMacs", cost.denseMacs());
         o.addProperty("macsSaving", cost.macsSaving());
+        if (cost.keptPatches() < cost.patches()) {
+            o.addProperty("keptPatches", cost.keptPatches());
+            o.addProperty("patches", cost.patches());
+        }
         JsonArray layers = new JsonArray();
         for (LayerSparsity l : plan.layers()) {
             JsonObject j = new JsonObject();
@@ -100,6 +109,9 @@ final class PlanCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-15s %s, %s%n", "plan", model,
                 method.equals("dense") ? "dense" : "SViTE " + sparse.distribution()));
+        if (cost.keptPatches() < cost.patches()) {
+            sb.append(String.format(Locale.ROOT, "%-15s %d of %d patches kept%n", "tokens", cost.keptPatches(), cost.patches()));
+        }
         sb.append(String.format(Locale.ROOT, "%-15s %,d non-zero of %,d dense (%.1f %% saved)%n", "parameters",
                 cost.params(), cost.denseParams(), 100 * cost.paramsSaving()));
         sb.append(String.format(Locale.ROOT, "%-15s %s of %s dense (%.1f %% saved)%n%n", "MACs / image",

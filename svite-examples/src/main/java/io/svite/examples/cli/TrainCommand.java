@@ -12,9 +12,13 @@ import io.svite.examples.train.RunFolder;
 import io.svite.examples.train.TrainRecipe;
 import io.svite.examples.train.TrainReport;
 import io.svite.examples.train.TrainResult;
+import io.svite.examples.train.TrainingMethod;
 import io.svite.examples.train.TrainingRun;
+import io.svite.examples.methods.DenseMethod;
+import io.svite.examples.methods.SviteMethod;
 import io.svite.models.deit.DeiTConfig;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,6 +94,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin SviteOptions sparse;
 
+    @Mixin TokenOptions tokens;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Read option values from a YAML or JSON recipe (keys are the option names, e.g. 'epochs: 3'); flags override it. Every run with --out writes its effective recipe as recipe.json, which --config reads back.")
+    Path config;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         TrainRecipe recipe =
@@ -107,31 +118,47 @@ final class TrainCommand implements Callable<Integer> {
                         labelSmoothing,
                         dropPath == null ? -1 : dropPath,
                         seed,
-                        out == null ? null : out.toString());
-        recipe = withMethod(recipe);
+                        out == null ? null : out.toString(),
+                        tokens.selection());
+        TrainingMethod trainingMethod = method(recipe);
         DeiTConfig.preset(recipe.model()); // fail on an unknown model before loading any data
-        Optional<RunFolder> folder = out == null ? Optional.empty() : Optional.of(RunFolder.create(out));
+        Device dev = device(device);
+        RunFolder folder = out == null ? null : RunFolder.create(out);
+        if (folder != null) {
+            folder.writeAtomically("recipe.json", RecipeFile.effectiveJson(spec));
+        }
         try (ImageData images = openData(recipe)) {
-            TrainResult result = new TrainingRun(recipe, images, device(device), quiet ? null : System.err).run();
-            if (folder.isPresent()) {
-                folder.get().writeResult(result);
+            TrainResult result =
+                    new TrainingRun(recipe, images, dev, quiet ? null : System.err).run(trainingMethod, folder);
+            if (folder != null) {
+                folder.writeResult(result);
             }
             System.out.print(json ? TrainReport.jsonText(result) + "\n" : TrainReport.text(result));
         }
         return 0;
     }
 
-    private TrainRecipe withMethod(TrainRecipe recipe) {
+    /**
+     * The training method named by {@code --method}, built from its options; options of other
+     * methods are refused.
+     *
+     * @param recipe the common recipe
+     * @return the method
+     */
+    TrainingMethod method(TrainRecipe recipe) {
         switch (method) {
             case "dense":
                 sparse.requireUnused(method);
-                return recipe;
+                return new DenseMethod();
             case "svite":
-                return recipe.withSvite(sparse.recipe(recipe.seed()));
+                return new SviteMethod(sparse.recipe(recipe.seed()));
             default:
-                throw new IllegalArgumentException("unknown method '" + method + "'; known: dense, svite");
+                throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", METHODS));
         }
     }
+
+    /** The methods {@code --method} accepts. */
+    static final java.util.List<String> METHODS = java.util.List.of("dense", "svite");
 
     static ImageData openData(TrainRecipe recipe) {
         Optional<Path> dir = Optional.ofNullable(recipe.data()).map(Paths::get);

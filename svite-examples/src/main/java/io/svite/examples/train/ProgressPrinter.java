@@ -28,7 +28,7 @@ final class ProgressPrinter {
         return out != null && System.nanoTime() - lastPrint >= intervalNanos;
     }
 
-    void show(int epoch, int epochs, long batch, long batches, double loss, double accuracy, double etaSeconds) {
+    void show(String phase, int epoch, int epochs, long batch, long batches, double loss, double accuracy, double etaSeconds) {
         if (out == null) {
             return;
         }
@@ -39,7 +39,8 @@ final class ProgressPrinter {
         String line =
                 String.format(
                         Locale.ROOT,
-                        "epoch %d/%d [%s] %d/%d  loss %.4f  acc %5.1f%%  ETA %s",
+                        "%sepoch %d/%d [%s] %d/%d  loss %.4f  acc %5.1f%%  ETA %s",
+                        phase,
                         epoch,
                         epochs,
                         bar,

@@ -1,5 +1,8 @@
 package io.svite.examples.train;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +10,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -53,19 +57,31 @@ public final class RunFolder {
     }
 
     /**
-     * Writes the recipe, the per-epoch metrics (CSV) and the report (text and JSON).
+     * Writes the per-epoch metrics (CSV) and the report (text and JSON).
      *
      * @param result the run's result
      */
     public void writeResult(TrainResult result) {
+        writeMetrics(result.epochs());
         writeAtomically("report.json", TrainReport.jsonText(result) + "\n");
         writeAtomically("report.txt", TrainReport.text(result));
-        StringBuilder csv = new StringBuilder("epoch,train_loss,train_accuracy,test_accuracy,learning_rate,seconds\n");
-        for (EpochMetrics m : result.epochs()) {
-            csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.8f,%.3f%n",
-                    m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testAccuracy(), m.learningRate(), m.seconds()));
+    }
+
+    /**
+     * Writes the metrics of every epoch so far as {@code metrics.csv} and {@code metrics.json}
+     * (called after each epoch, so an interrupted run keeps them).
+     *
+     * @param epochs the epochs so far, in order
+     */
+    public void writeMetrics(List<EpochMetrics> epochs) {
+        StringBuilder csv = new StringBuilder("epoch,phase,train_loss,train_accuracy,test_accuracy,learning_rate,seconds\n");
+        for (EpochMetrics m : epochs) {
+            csv.append(String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.8f,%.3f%n", m.epoch(), m.phase(),
+                    m.trainLoss(), m.trainAccuracy(), m.testAccuracy(), m.learningRate(), m.seconds()));
         }
         writeAtomically("metrics.csv", csv.toString());
+        Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+        writeAtomically("metrics.json", gson.toJson(epochs) + "\n");
     }
 
     /**

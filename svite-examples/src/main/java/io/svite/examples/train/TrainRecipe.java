@@ -1,5 +1,7 @@
 package io.svite.examples.train;
 
+import io.svite.models.tokens.TokenSelection;
+
 /**
  * Everything that decides a training run; written next to the run's outputs so it can be repeated.
  *
@@ -17,7 +19,7 @@ package io.svite.examples.train;
  * @param dropPath stochastic-depth rate, or a negative number for the preset's
  * @param seed seed of initialisation and data order
  * @param out the run folder, or null to write nothing
- * @param svite unstructured sparse training (SViTE), or null for dense training
+ * @param tokens token selection (SViTE+), or null to keep every patch
  */
 public record TrainRecipe(
         String model,
@@ -34,7 +36,7 @@ public record TrainRecipe(
         double dropPath,
         long seed,
         String out,
-        SviteRecipe svite) {
+        TokenSelection tokens) {
 
     /** Checks every value and names the bad one. */
     public TrainRecipe {
@@ -52,7 +54,7 @@ public record TrainRecipe(
     }
 
     /**
-     * A dense recipe (no sparsity), as before sparse training existed.
+     * A recipe without token selection.
      *
      * @param model a DeiT preset name
      * @param dataset the dataset kind
@@ -89,23 +91,14 @@ public record TrainRecipe(
     }
 
     /**
-     * This recipe with SViTE sparse training (or dense with null).
+     * This recipe with token selection (or without, for null).
      *
-     * @param sparse the SViTE recipe, or null
+     * @param selection the token selection, or null
      * @return the new recipe
      */
-    public TrainRecipe withSvite(SviteRecipe sparse) {
+    public TrainRecipe withTokens(TokenSelection selection) {
         return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
-                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, out, sparse);
-    }
-
-    /**
-     * The training method's name, for reports.
-     *
-     * @return {@code svite} or {@code dense}
-     */
-    public String method() {
-        return svite != null ? "svite" : "dense";
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, out, selection);
     }
 
     /**

@@ -33,16 +33,21 @@ public final class TrainReport {
         line(sb, "model", r.recipe().model() + " on " + r.dataset() + " (" + r.classes() + " classes)");
         line(sb, "epochs", r.epochs().size() + " × " + r.recipe().batchSize() + "-image batches"
                 + (r.recipe().maxBatches() > 0 ? " (at most " + r.recipe().maxBatches() + " per epoch)" : ""));
+        line(sb, "method", r.method() + (r.methodDescription() == null ? "" : ", " + r.methodDescription()));
+        if (r.recipe().tokens() != null) {
+            line(sb, "tokens", String.format(Locale.ROOT, "%d of %d patches kept (%s)",
+                    r.cost().keptPatches(), r.cost().patches(), r.recipe().tokens().describe()));
+        }
+        if (!r.architecture().isDense()) {
+            line(sb, "architecture", blocks(r.architecture()));
+        }
         if (r.sparsity() != null) {
-            SviteRecipe s = r.recipe().svite();
-            line(sb, "method", String.format(Locale.ROOT, "SViTE, %s, %d mask updates every %d steps, α %s %s",
-                    s.distribution(), r.sparsity().updates(), s.intervalFor(r.sparsity().step()), s.pruneFraction(), s.decay()));
             line(sb, "sparsity", String.format(Locale.ROOT, "%.2f %% of the %,d masked weights are zero",
                     100 * r.sparsity().sparsity(), r.sparsity().size()));
         }
         line(sb, "test accuracy", String.format(Locale.ROOT, "%.2f %%", 100 * r.testAccuracy()));
         line(sb, "parameters", String.format(Locale.ROOT, "%,d non-zero of %,d dense (%.1f %% saved)",
-                r.params(), r.denseParams(), 100.0 * (1 - (double) r.params() / r.denseParams())));
+                r.params(), r.denseParams(), 100.0 * r.paramsSaving()));
         line(sb, "MACs / image", String.format(Locale.ROOT, "%s of %s dense (%.1f %% saved)",
                 human(r.macs()), human(r.denseMacs()), 100 * r.macsSaving()));
         line(sb, "wall time", ProgressPrinter.formatDuration(r.seconds()));
@@ -66,7 +71,8 @@ public final class TrainReport {
                         .create();
         JsonObject o = new JsonObject();
         o.addProperty("model", r.recipe().model());
-        o.addProperty("method", r.recipe().method());
+        o.addProperty("method", r.method());
+        o.add("methodSettings", r.methodSettings());
         o.addProperty("dataset", r.dataset());
         o.addProperty("classes", r.classes());
         o.addProperty("testAccuracy", r.testAccuracy());
@@ -76,6 +82,9 @@ public final class TrainReport {
         o.addProperty("denseMacs", r.denseMacs());
         o.addProperty("macsSaving", r.macsSaving());
         o.addProperty("seconds", r.seconds());
+        o.addProperty("keptPatches", r.cost().keptPatches());
+        o.addProperty("patches", r.cost().patches());
+        o.add("architecture", gson.toJsonTree(r.architecture()));
         if (r.sparsity() != null) {
             o.add("sparsity", r.sparsity().json());
         }
@@ -92,6 +101,17 @@ public final class TrainReport {
      */
     public static String jsonText(TrainResult r) {
         return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json(r));
+    }
+
+    /** Heads and hidden units per block, e.g. "heads 4,4,3 · neurons 921,921,800". */
+    private static String blocks(io.svite.models.deit.DeiTConfig config) {
+        StringBuilder heads = new StringBuilder();
+        StringBuilder neurons = new StringBuilder();
+        for (io.svite.models.deit.BlockShape b : config.blocks()) {
+            heads.append(heads.length() == 0 ? "" : ",").append(b.heads());
+            neurons.append(neurons.length() == 0 ? "" : ",").append(b.hidden());
+        }
+        return "heads " + heads + " of " + config.heads() + " · neurons " + neurons + " of " + config.hidden();
     }
 
     private static void line(StringBuilder sb, String key, String value) {

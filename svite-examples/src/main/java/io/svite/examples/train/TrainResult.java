@@ -1,6 +1,10 @@
 package io.svite.examples.train;
 
+import com.google.gson.JsonObject;
+
 import io.svite.core.SparsityReport;
+import io.svite.models.cost.CostReport;
+import io.svite.models.deit.DeiTConfig;
 
 import java.util.List;
 
@@ -8,26 +12,32 @@ import java.util.List;
  * The outcome of a training run.
  *
  * @param recipe the recipe that was run
+ * @param method the training method's name
+ * @param methodSettings the method's settings
+ * @param methodDescription one line describing the method's settings, or null
  * @param dataset the dataset's name
  * @param classes number of classes
- * @param epochs metrics per epoch
- * @param testAccuracy final test accuracy in [0, 1]
- * @param params non-zero parameters of the trained model
- * @param denseParams parameters of the dense model
- * @param macs multiply-accumulates per image of the trained model
- * @param denseMacs multiply-accumulates per image of the dense model
+ * @param epochs metrics per epoch, across phases
+ * @param testAccuracy test accuracy of the final model in [0, 1]
+ * @param architecture the final model's architecture (compacted methods end smaller)
+ * @param cost parameters and MACs of the final model (at its densities and kept tokens)
+ * @param denseParams parameters of the dense model the recipe asked for
+ * @param denseMacs multiply-accumulates per image of that dense model
  * @param seconds wall time of the whole run
- * @param sparsity the final sparsity report of a sparse run, or null for a dense one
+ * @param sparsity the unstructured sparsity report, or null
  */
 public record TrainResult(
         TrainRecipe recipe,
+        String method,
+        JsonObject methodSettings,
+        String methodDescription,
         String dataset,
         int classes,
         List<EpochMetrics> epochs,
         double testAccuracy,
-        long params,
+        DeiTConfig architecture,
+        CostReport cost,
         long denseParams,
-        double macs,
         double denseMacs,
         double seconds,
         SparsityReport sparsity) {
@@ -38,31 +48,21 @@ public record TrainResult(
     }
 
     /**
-     * The result of a dense run.
+     * Non-zero parameters of the final model.
      *
-     * @param recipe the recipe that was run
-     * @param dataset the dataset's name
-     * @param classes number of classes
-     * @param epochs metrics per epoch
-     * @param testAccuracy final test accuracy in [0, 1]
-     * @param params non-zero parameters of the trained model
-     * @param denseParams parameters of the dense model
-     * @param macs multiply-accumulates per image of the trained model
-     * @param denseMacs multiply-accumulates per image of the dense model
-     * @param seconds wall time of the whole run
+     * @return parameters
      */
-    public TrainResult(
-            TrainRecipe recipe,
-            String dataset,
-            int classes,
-            List<EpochMetrics> epochs,
-            double testAccuracy,
-            long params,
-            long denseParams,
-            double macs,
-            double denseMacs,
-            double seconds) {
-        this(recipe, dataset, classes, epochs, testAccuracy, params, denseParams, macs, denseMacs, seconds, null);
+    public long params() {
+        return cost.params();
+    }
+
+    /**
+     * Multiply-accumulates per image of the final model.
+     *
+     * @return MACs
+     */
+    public double macs() {
+        return cost.macs();
     }
 
     /**
@@ -71,6 +71,15 @@ public record TrainResult(
      * @return 1 − MACs / dense MACs
      */
     public double macsSaving() {
-        return 1 - macs / denseMacs;
+        return 1 - macs() / denseMacs;
+    }
+
+    /**
+     * Fraction of the dense parameters saved.
+     *
+     * @return 1 − params / dense params
+     */
+    public double paramsSaving() {
+        return 1 - (double) params() / denseParams;
     }
 }

@@ -106,12 +106,76 @@ class TrainCommandTest {
         double saving = report.get("macsSaving").getAsDouble();
         assertTrue(saving > 0.3 && saving < 0.6, "MACs saving " + saving);
         assertEquals("erdos-renyi-kernel(0.5)",
-                report.getAsJsonObject("recipe").getAsJsonObject("svite").get("distribution").getAsString());
+                report.getAsJsonObject("methodSettings").get("distribution").getAsString());
 
         r = run("train", "--method", "svite", "--dataset", "synthetic", "--epochs", "1", "--max-batches", "2",
                 "--batch-size", "8", "--quiet");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("block0_attn_qkv") && r[1].contains("sparsity        50.00 %"), r[1]);
         assertTrue(r[1].contains("MACs / image") && r[1].contains("saved"), r[1]);
+    }
+
+    @Test
+    void tokensShortenTheSequenceAndTheRunFolderHoldsModelMasksRecipeAndMetrics() throws Exception {
+        Path out = dir.resolve("tokens-run");
+        String[] r =
+                run("train", "--method", "svite", "--tokens", "0.5", "--dataset", "synthetic", "--epochs", "1",
+                        "--max-batches", "2", "--batch-size", "8", "--out", out.toString(), "--json", "--quiet");
+        assertEquals("0", r[0], r[2]);
+        JsonObject report = JsonParser.parseString(r[1]).getAsJsonObject();
+        assertEquals(25, report.get("keptPatches").getAsInt(), "round(0.5 · 49) patches");
+        assertEquals(49, report.get("patches").getAsInt());
+        // the final model is evaluated again after training: same model, same batches, same accuracy
+        JsonObject lastEpoch = report.getAsJsonArray("epochs").get(0).getAsJsonObject();
+        assertEquals(lastEpoch.get("testAccuracy").getAsDouble(), report.get("testAccuracy").getAsDouble(), 1e-9);
+
+        assertTrue(Files.readString(out.resolve("model").resolve("deit.json")).contains("\"ratio\": 0.5"));
+        assertTrue(Files.size(out.resolve("svite.masks")) > 0);
+        assertEquals(2, Files.readAllLines(out.resolve("metrics.csv")).size());
+        assertEquals(1, JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonArray().size());
+        JsonObject recipe = JsonParser.parseString(Files.readString(out.resolve("recipe.json"))).getAsJsonObject();
+        assertEquals("0.5", recipe.get("tokens").getAsString());
+        assertEquals("svite", recipe.get("method").getAsString());
+        assertTrue(!recipe.has("out") && !recipe.has("json"), "where and how a run is shown is not its recipe");
+    }
+
+    @Test
+    void theWrittenRecipeRepeatsARunExactly() throws Exception {
+        Path first = dir.resolve("first");
+        String[] a =
+                run("train", "--method", "svite", "--dataset", "synthetic", "--epochs", "1", "--max-batches", "3",
+                        "--batch-size", "8", "--update-every", "1", "--seed", "5", "--out", first.toString(), "--json",
+                        "--quiet");
+        assertEquals("0", a[0], a[2]);
+        Path second = dir.resolve("second");
+        String[] b = run("train", "--config", first.resolve("recipe.json").toString(), "--out", second.toString(),
+                "--json", "--quiet");
+        assertEquals("0", b[0], b[2]);
+        JsonObject ra = JsonParser.parseString(a[1]).getAsJsonObject();
+        JsonObject rb = JsonParser.parseString(b[1]).getAsJsonObject();
+        for (String key : new String[] {"testAccuracy", "params", "macs"}) {
+            assertEquals(ra.get(key).getAsDouble(), rb.get(key).getAsDouble(), 0, key);
+        }
+        assertEquals(ra.getAsJsonArray("epochs").get(0).getAsJsonObject().get("trainLoss").getAsDouble(),
+                rb.getAsJsonArray("epochs").get(0).getAsJsonObject().get("trainLoss").getAsDouble(), 0);
+        assertEquals(Files.readString(first.resolve("recipe.json")), Files.readString(second.resolve("recipe.json")));
+
+        // a flag still overrides the file
+        String[] c = run("train", "--config", first.resolve("recipe.json").toString(), "--seed", "6", "--json", "--quiet");
+        assertEquals("0", c[0], c[2]);
+        assertEquals(6, JsonParser.parseString(c[1]).getAsJsonObject().getAsJsonObject("recipe").get("seed").getAsLong());
+    }
+
+    @Test
+    void tokenOptionsAreCheckedWithOneClearLine() {
+        String[] r = run("train", "--tokens", "1.5", "--dataset", "synthetic");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].startsWith("svite: ") && r[2].contains("1.5"), r[2]);
+        r = run("train", "--tokens", "many", "--dataset", "synthetic");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("'many'"), r[2]);
+        r = run("train", "--tau", "5", "--dataset", "synthetic");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--tau needs --tokens"), r[2]);
     }
 }

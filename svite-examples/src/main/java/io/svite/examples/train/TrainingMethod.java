@@ -1,0 +1,64 @@
+package io.svite.examples.train;
+
+import com.google.gson.JsonObject;
+
+import io.svite.models.deit.DeiTConfig;
+
+import java.io.IOException;
+
+/**
+ * A way of training a DeiT: dense, SViTE, S2ViTE or one of the baselines people compare against.
+ *
+ * <p>A method receives a {@link MethodContext} that builds models and runs training phases with the
+ * shared loop (AdamW, warm-up and cosine learning rate, label smoothing, evaluation every epoch),
+ * and it decides what happens around them: which training-config decorations a phase uses (a
+ * {@code SparseTrainer}, a structured engine, a pruning schedule), what happens between phases
+ * (one-shot pruning, compaction), and which model and costs it ends with.
+ */
+public interface TrainingMethod {
+
+    /**
+     * The method's name on the command line, e.g. {@code svite}.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * The architecture to train, given the one the recipe asks for (a method may change it, e.g. a
+     * shallower DeiT for a small dense baseline).
+     *
+     * @param requested the recipe's architecture
+     * @return the architecture to build
+     */
+    default DeiTConfig architecture(DeiTConfig requested) {
+        return requested;
+    }
+
+    /**
+     * Trains, in one or more phases of {@code ctx}, and returns the final model and its costs.
+     *
+     * @param ctx the run's context; models it creates are closed when the run ends
+     * @return the outcome
+     * @throws IOException if data or files cannot be read or written
+     */
+    MethodOutcome train(MethodContext ctx) throws IOException;
+
+    /**
+     * The method's settings for reports and the run folder, as JSON.
+     *
+     * @return the settings, empty for none
+     */
+    default JsonObject settings() {
+        return new JsonObject();
+    }
+
+    /**
+     * One line describing the method's settings for the text report, or null for none.
+     *
+     * @return the description
+     */
+    default String describe() {
+        return null;
+    }
+}
