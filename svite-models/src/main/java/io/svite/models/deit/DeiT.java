@@ -134,9 +134,29 @@ public final class DeiT extends AbstractBlock {
             x = selector.forward(ps, new NDList(x), training).head();
         }
         for (DeiTBlock block : blocks) {
-            x = block.forward(ps, new NDList(x), training).head();
+            if (training) {
+                x = block.forward(ps, new NDList(x), true).head();
+            } else {
+                x = inferScoped(ps, block, x);
+            }
         }
         return norm.forward(ps, new NDList(x), training).head();
+    }
+
+    /**
+     * Runs one block in evaluation mode and frees its intermediate arrays (and its input, an
+     * activation of this forward pass) as soon as its output exists, so inference memory does not
+     * grow with depth: without this, every attention matrix and MLP hidden activation of every block
+     * lives until the caller closes the batch (about 10 GB for DeiT-Small at batch 64).
+     */
+    private static NDArray inferScoped(ParameterStore ps, DeiTBlock block, NDArray x) {
+        NDManager parent = x.getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            x.attach(scope);
+            NDArray y = block.forward(ps, new NDList(x), false).head();
+            y.attach(parent);
+            return y;
+        }
     }
 
     /**

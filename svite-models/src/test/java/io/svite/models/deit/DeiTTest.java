@@ -243,4 +243,38 @@ class DeiTTest {
                 assertThrows(IllegalArgumentException.class, () -> DeiTConfig.of(30, 1, 4, 96, 6, 3, 4, 10, 0));
         assertTrue(e.getMessage().contains("30") && e.getMessage().contains("patch size 4"), e.getMessage());
     }
+
+    private static int arraysLeftByInference(int depth) {
+        DeiTConfig config = DeiTConfig.mini().withDepth(depth);
+        try (NDManager m = NDManager.newBaseManager()) {
+            DeiT deit = DeiT.of(config);
+            deit.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            try (NDManager batch = m.newSubManager()) {
+                NDArray x = batch.randomNormal(new Shape(2, 1, 28, 28));
+                NDArray y = deit.forward(new ParameterStore(batch, false), new NDList(x), false).head();
+                assertEquals(new Shape(2, 10), y.getShape());
+                return batch.getManagedArrays().size();
+            }
+        }
+    }
+
+    @Test
+    void inferenceFreesEachBlocksIntermediatesSoMemoryDoesNotGrowWithDepth() {
+        assertEquals(arraysLeftByInference(2), arraysLeftByInference(6));
+    }
+
+    @Test
+    void inferenceOutputsAreUnchangedByScoping() {
+        DeiTConfig config = DeiTConfig.mini().withDepth(3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            DeiT deit = DeiT.of(config);
+            deit.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            NDArray x = m.randomNormal(new Shape(2, 1, 28, 28));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray scoped = deit.forward(ps, new NDList(x), false).head();
+            // the training path runs the same blocks unscoped (mini has no drop-path, so it computes the same)
+            NDArray unscoped = deit.forward(ps, new NDList(x), true).head();
+            assertEquals(0f, scoped.sub(unscoped).abs().max().getFloat(), 1e-6f);
+        }
+    }
 }
