@@ -125,7 +125,7 @@ public final class CostModel {
         long tDense = n + 1L;
         List<LayerCost> layers = new ArrayList<>();
         long patchIn = (long) config.channels() * config.patchSize() * config.patchSize();
-        layers.add(linear(densities, "patch_embed_proj", Kind.PATCH_EMBED, width, patchIn, n, n));
+        layers.add(linear(densities, "patch_embed_proj", Kind.PATCH_EMBED, width, patchIn, n, n, width * patchIn));
         layers.add(
                 new LayerCost(
                         "embeddings", Kind.OTHER, 0, 1, width + tDense * width, 0, 0, 0));
@@ -143,7 +143,7 @@ public final class CostModel {
             long hd = (long) b.heads() * config.headDim();
             String p = "block" + i + "_";
             layers.add(new LayerCost(p + "norms", Kind.OTHER, 0, 1, 4 * width, 0, 0, 0));
-            layers.add(linearDense(densities, p + "attn_qkv", Kind.QKV, 3 * hd, width, t, tDense, 3 * denseHd));
+            layers.add(linear(densities, p + "attn_qkv", Kind.QKV, 3 * hd, width, t, tDense, 3 * denseHd * width));
             layers.add(
                     new LayerCost(
                             p + "attn_matmul",
@@ -154,12 +154,12 @@ public final class CostModel {
                             t,
                             2.0 * t * t * hd,
                             2.0 * tDense * tDense * denseHd));
-            layers.add(linearDenseIn(densities, p + "attn_proj", Kind.PROJ, width, hd, t, tDense, denseHd));
-            layers.add(linearDense(densities, p + "mlp_fc1", Kind.FC1, b.hidden(), width, t, tDense, config.hidden()));
-            layers.add(linearDenseIn(densities, p + "mlp_fc2", Kind.FC2, width, b.hidden(), t, tDense, config.hidden()));
+            layers.add(linear(densities, p + "attn_proj", Kind.PROJ, width, hd, t, tDense, width * denseHd));
+            layers.add(linear(densities, p + "mlp_fc1", Kind.FC1, b.hidden(), width, t, tDense, (long) config.hidden() * width));
+            layers.add(linear(densities, p + "mlp_fc2", Kind.FC2, width, b.hidden(), t, tDense, width * config.hidden()));
         }
         layers.add(new LayerCost("norm", Kind.OTHER, 0, 1, 2 * width, 0, 0, 0));
-        layers.add(linear(densities, "head", Kind.HEAD, config.classes(), width, 1, 1));
+        layers.add(linear(densities, "head", Kind.HEAD, config.classes(), width, 1, 1, config.classes() * width));
         return new CostReport(layers, keptPatches, n, denseParams());
     }
 
@@ -196,16 +196,12 @@ public final class CostModel {
                 + (config.classes() * w + config.classes());
     }
 
-    /** A layer whose output and input widths are the same in the dense model. */
+    /**
+     * A linear layer of (out × in) weights applied to {@code tokens} tokens; its dense counterpart
+     * has {@code denseWeights} weights (more when heads or neurons were compacted away) applied to
+     * {@code denseTokens} tokens. The bias (out entries) is a dense parameter.
+     */
     private static LayerCost linear(
-            Map<String, Double> densities, String name, Kind kind, long out, long in, long tokens, long denseTokens) {
-        double d = densities.getOrDefault(name, 1.0);
-        long weights = out * in;
-        return new LayerCost(name, kind, weights, d, out, tokens, d * weights * tokens, (double) weights * denseTokens);
-    }
-
-    /** A layer whose output width shrinks with the block's heads or hidden units. */
-    private static LayerCost linearDense(
             Map<String, Double> densities,
             String name,
             Kind kind,
@@ -213,24 +209,9 @@ public final class CostModel {
             long in,
             long tokens,
             long denseTokens,
-            long denseOut) {
+            long denseWeights) {
         double d = densities.getOrDefault(name, 1.0);
         long weights = out * in;
-        return new LayerCost(name, kind, weights, d, out, tokens, d * weights * tokens, (double) denseOut * in * denseTokens);
-    }
-
-    /** A layer whose input width shrinks with the block's heads or hidden units. */
-    private static LayerCost linearDenseIn(
-            Map<String, Double> densities,
-            String name,
-            Kind kind,
-            long out,
-            long in,
-            long tokens,
-            long denseTokens,
-            long denseIn) {
-        double d = densities.getOrDefault(name, 1.0);
-        long weights = out * in;
-        return new LayerCost(name, kind, weights, d, out, tokens, d * weights * tokens, (double) out * denseIn * denseTokens);
+        return new LayerCost(name, kind, weights, d, out, tokens, d * weights * tokens, (double) denseWeights * denseTokens);
     }
 }
