@@ -8,7 +8,6 @@ import io.svite.examples.data.FashionMnist;
 import io.svite.examples.data.FolderImageData;
 import io.svite.examples.data.ImageData;
 import io.svite.examples.data.SyntheticImages;
-import io.svite.models.deit.DeiTConfig;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -57,12 +56,12 @@ final class Conversions {
      *
      * @param dataset the kind, one of {@link #DATASETS}
      * @param data the folder, or null to search the default places (Fashion-MNIST only)
-     * @param model the model preset (a folder dataset is resized to its input)
+     * @param imageSize the model's input side (images of a folder dataset are resized to it)
      * @param seed the seed of the synthetic dataset
      * @return the open dataset; the caller closes it
      * @throws IllegalArgumentException for an unknown kind or a kind that needs a folder
      */
-    static ImageData openData(String dataset, Path data, String model, long seed) {
+    static ImageData openData(String dataset, Path data, int imageSize, long seed) {
         Optional<Path> dir = Optional.ofNullable(data);
         switch (dataset) {
             case "fashion-mnist":
@@ -72,7 +71,7 @@ final class Conversions {
             case "folder":
                 return FolderImageData.open(
                         dir.orElseThrow(() -> new IllegalArgumentException("--dataset folder needs --data DIR")),
-                        DeiTConfig.preset(model).imageSize());
+                        imageSize);
             case "synthetic":
                 return SyntheticImages.create(10, 2048, 512, 28, seed);
             default:

@@ -156,7 +156,10 @@ final class TrainCommand implements Callable<Integer> {
 
     static ImageData openData(TrainRecipe recipe) {
         return Conversions.openData(
-                recipe.dataset(), recipe.data() == null ? null : Paths.get(recipe.data()), recipe.model(), recipe.seed());
+                recipe.dataset(),
+                recipe.data() == null ? null : Paths.get(recipe.data()),
+                DeiTConfig.preset(recipe.model()).imageSize(),
+                recipe.seed());
     }
 
     static Device device(String name) {
