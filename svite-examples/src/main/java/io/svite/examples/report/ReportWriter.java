@@ -149,7 +149,7 @@ public final class ReportWriter {
             double total = densities.values().stream().mapToDouble(Double::doubleValue).average().orElse(1);
             pictures.add(new Picture(bars, name, String.format(Locale.ROOT,
                     "non-zero weights that reach the output per layer, over the dense layer's weights (mean %.2f)", total)));
-            units(deit, name, dir, pictures, notes);
+            units(deit, name, dir, pictures);
             if (deit.config().hasTokenSelection()) {
                 overlays(run, deit, name, dir, overlayImages, images, model.getNDManager(), pictures, notes);
             }
@@ -185,13 +185,11 @@ public final class ReportWriter {
         }
     }
 
-    private static void units(DeiT deit, String name, Path dir, List<Picture> pictures, List<String> notes)
-            throws IOException {
+    private static void units(DeiT deit, String name, Path dir, List<Picture> pictures) throws IOException {
         UnitMap heads = UnitMap.heads(deit);
         UnitMap neurons = UnitMap.neurons(deit);
         if (heads.closed() == 0 && neurons.closed() == 0) {
-            notes.add(name + ": every head and neuron works (all gates open, nothing removed), so no unit maps");
-            return;
+            return; // every head and neuron works: nothing to show
         }
         int blocks = heads.alive().length;
         Path headPng = dir.resolve("heads.png");

@@ -197,7 +197,24 @@ class ReportCommandTest {
         assertEquals(2 * 24 + 3 + 3 * 2 + 2 + 1, pngs.size(),
                 "masks at two stages, 3 overlays, curves and density per run, the gated run's two unit maps, one chart");
         assertTrue(md.contains("block0_attn_qkv_weight mask at initialisation"), md);
-        assertTrue(md.contains("## Not drawn"), md);
+        assertFalse(md.contains("## Not drawn"), "every run folder here has everything: " + md);
+    }
+
+    @Test
+    void aRunFolderWithoutItsModelGetsWhatItHasAndANote() throws Exception {
+        Path bare = Files.createDirectories(dir.resolve("bare"));
+        for (String f : new String[] {"recipe.json", "metrics.json", "report.json"}) {
+            Files.copy(dense.resolve(f), bare.resolve(f));
+        }
+        Path pictures = dir.resolve("bare-pictures");
+        String[] r = TrainCommandTest.run("report", "--run", bare.toString(), "--out", pictures.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("wrote 2 pictures of 1 run(s)"), r[1]);
+        assertTrue(r[1].contains("not drawn: bare: no model/ folder"), r[1]);
+        assertTrue(Files.exists(pictures.resolve("bare/curves.png")));
+        assertTrue(Files.exists(pictures.resolve("accuracy-vs-macs.png")));
+        assertFalse(Files.exists(pictures.resolve("bare/density.png")));
+        assertTrue(Files.readString(pictures.resolve("report.md")).contains("## Not drawn\n\n- bare: no model/ folder"));
     }
 
     @Test
