@@ -60,9 +60,14 @@ public final class Charts {
         }
         double[] x = epochs.stream().mapToDouble(EpochPoint::epoch).toArray();
         XYChart loss = xy("Training loss", "epoch", "loss");
-        loss.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        loss.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        loss.getStyler().setYAxisDecimalPattern("0.###");
+        loss.getStyler().setXAxisDecimalPattern("0");
         series(loss, "train loss", x, epochs.stream().mapToDouble(EpochPoint::trainLoss).toArray());
         XYChart acc = xy("Accuracy", "epoch", "accuracy (%)");
+        acc.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        acc.getStyler().setYAxisDecimalPattern("0.#");
+        acc.getStyler().setXAxisDecimalPattern("0");
         series(acc, "train", x, epochs.stream().mapToDouble(e -> 100 * e.trainAccuracy()).toArray());
         series(acc, "test", x, epochs.stream().mapToDouble(e -> 100 * e.testAccuracy()).toArray());
         List<Chart<?, ?>> charts = List.of(loss, acc);
