@@ -109,4 +109,25 @@ final class Conversions {
         }
         return value;
     }
+
+    /**
+     * A whole number from a run's {@code recipe.json} (values are read back as text).
+     *
+     * @param recipe the recipe's values
+     * @param key the option name, e.g. {@code batch-size}
+     * @param otherwise the value when the recipe does not have the key
+     * @return the number
+     * @throws IllegalArgumentException if the value is not a whole number
+     */
+    static long recipeNumber(java.util.Map<String, String> recipe, String key, long otherwise) {
+        String v = recipe.get(key);
+        if (v == null) {
+            return otherwise;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("recipe.json: '" + key + "' must be a whole number, got '" + v + "'", e);
+        }
+    }
 }

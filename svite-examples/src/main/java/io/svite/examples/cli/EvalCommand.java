@@ -97,7 +97,7 @@ final class EvalCommand implements Callable<Integer> {
                 batchSize != null ? batchSize : number(recipe, "batch-size", 128));
         int limit = Conversions.nonNegative("--max-batches",
                 maxBatches != null ? maxBatches : number(recipe, "max-batches", 0));
-        long dataSeed = seed != null ? seed : number(recipe, "seed", 42L);
+        long dataSeed = seed != null ? seed : Conversions.recipeNumber(recipe, "seed", 42);
         if (!Conversions.DATASETS.contains(kind)) {
             throw new IllegalArgumentException("unknown dataset '" + kind + "'; known: " + String.join(", ", Conversions.DATASETS));
         }
@@ -192,18 +192,6 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private static int number(Map<String, String> recipe, String key, int otherwise) {
-        return Math.toIntExact(number(recipe, key, (long) otherwise));
-    }
-
-    private static long number(Map<String, String> recipe, String key, long otherwise) {
-        String v = recipe.get(key);
-        if (v == null) {
-            return otherwise;
-        }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("recipe.json: '" + key + "' must be a whole number, got '" + v + "'", e);
-        }
+        return Math.toIntExact(Conversions.recipeNumber(recipe, key, otherwise));
     }
 }

@@ -103,12 +103,7 @@ final class ReportCommand implements Callable<Integer> {
         Map<String, String> r = run.recipe();
         String dataset = r.getOrDefault("dataset", "fashion-mnist");
         Path data = r.containsKey("data") ? Path.of(r.get("data")) : null;
-        long seed;
-        try {
-            seed = Long.parseLong(r.getOrDefault("seed", "42").trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(run.dir().resolve("recipe.json") + ": 'seed' must be a whole number", e);
-        }
+        long seed = Conversions.recipeNumber(r, "seed", 42);
         try (ImageData images = Conversions.openData(dataset, data, config.imageSize(), seed)) {
             Iterator<Batch> batches =
                     images.test(new InputSpec(config.imageSize(), config.channels()), count).getData(manager).iterator();
