@@ -492,78 +492,16 @@ public final class CompactBench {
     }
 
     /**
-     * Runs the benchmark and prints the table.
-     *
-     * <p>Options: {@code --model NAME}, {@code --heads A}, {@code --neurons O}, {@code --batches
-     * 1,64}, {@code --warmup N}, {@code --runs N}, {@code --neuron-multiple N}, {@code --seed N}.
+     * Runs the benchmark from the command line: the same as {@code svite bench compact ARGS} (see
+     * {@code --help} there for the options).
      *
      * @param args the options
      */
     public static void main(String[] args) {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("compact bench: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        Result result = run(options);
-        System.out.print(result.text());
-        System.out.printf(Locale.ROOT,
-                "target: time saving >= 0.85 x exact MACs saving at batch %d: %.2f -> %s%n",
-                Collections.max(options.batchSizes()), result.efficiency(),
-                result.efficiency() >= 0.85 ? "met" : "MISSED");
-    }
-
-    static Options parse(String[] args) {
-        Options o = Options.defaults();
-        for (int i = 0; i < args.length; i++) {
-            String key = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("option " + key + " needs a value");
-            }
-            String value = args[++i];
-            try {
-                switch (key) {
-                    case "--model":
-                        o = o.withModel(value);
-                        break;
-                    case "--heads":
-                        o = o.withFractions(Double.parseDouble(value), o.neurons());
-                        break;
-                    case "--neurons":
-                        o = o.withFractions(o.heads(), Double.parseDouble(value));
-                        break;
-                    case "--batches":
-                        List<Integer> sizes = new ArrayList<>();
-                        for (String part : value.split(",")) {
-                            sizes.add(Integer.parseInt(part.trim()));
-                        }
-                        o = o.withBatchSizes(sizes);
-                        break;
-                    case "--warmup":
-                        o = o.withRuns(Integer.parseInt(value), o.runs());
-                        break;
-                    case "--runs":
-                        o = o.withRuns(o.warmup(), Integer.parseInt(value));
-                        break;
-                    case "--seed":
-                        o = o.withSeed(Long.parseLong(value));
-                        break;
-                    case "--neuron-multiple":
-                        o = o.withNeuronMultiple(Integer.parseInt(value));
-                        break;
-                    default:
-                        throw new IllegalArgumentException(
-                                "unknown option " + key
-                                        + "; options are --model, --heads, --neurons, --batches, --warmup, --runs,"
-                                        + " --neuron-multiple, --seed");
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("option " + key + " needs a number, got '" + value + "'", e);
-            }
-        }
-        return o;
+        String[] all = new String[args.length + 2];
+        all[0] = "bench";
+        all[1] = "compact";
+        System.arraycopy(args, 0, all, 2, args.length);
+        System.exit(io.svite.examples.cli.Svite.run(all));
     }
 }

@@ -293,56 +293,16 @@ public final class TokenBench {
     }
 
     /**
-     * Runs the benchmark and prints the result.
-     *
-     * <p>Options (all optional): {@code --model deit-small}, {@code --tokens 0.7} (a decimal number
-     * is a ratio of the patches, a whole number a count of patches), {@code --batch 64}, {@code
-     * --warmup 3}, {@code --runs 10}, {@code --seed 42}.
+     * Runs the benchmark from the command line: the same as {@code svite bench tokens ARGS} (see
+     * {@code --help} there for the options).
      *
      * @param args the options
      */
     public static void main(String[] args) {
-        Settings d = Settings.defaults();
-        String model = d.model();
-        TokenSelection tokens = d.tokens();
-        int batch = d.batch();
-        int warmup = d.warmup();
-        int runs = d.runs();
-        long seed = d.seed();
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String value = i + 1 < args.length ? args[i + 1] : null;
-                if (value == null) {
-                    throw new IllegalArgumentException("option " + args[i] + " needs a value");
-                }
-                switch (args[i]) {
-                    case "--model" -> model = value;
-                    case "--tokens" -> tokens = parseTokens(value);
-                    case "--batch" -> batch = Integer.parseInt(value);
-                    case "--warmup" -> warmup = Integer.parseInt(value);
-                    case "--runs" -> runs = Integer.parseInt(value);
-                    case "--seed" -> seed = Long.parseLong(value);
-                    default -> throw new IllegalArgumentException(
-                            "unknown option " + args[i] + "; options: --model --tokens --batch --warmup --runs --seed");
-                }
-                i++;
-            }
-            System.out.print(run(new Settings(model, tokens, batch, warmup, runs, seed)).format());
-        } catch (IllegalArgumentException e) {
-            System.err.println("token bench: " + e.getMessage());
-            System.exit(2);
-        }
-    }
-
-    private static TokenSelection parseTokens(String value) {
-        try {
-            if (value.contains(".")) {
-                return TokenSelection.ratio(Double.parseDouble(value));
-            }
-            return TokenSelection.count(Integer.parseInt(value));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "--tokens must be a ratio such as 0.7 or a patch count such as 137, got '" + value + "'");
-        }
+        String[] all = new String[args.length + 2];
+        all[0] = "bench";
+        all[1] = "tokens";
+        System.arraycopy(args, 0, all, 2, args.length);
+        System.exit(io.svite.examples.cli.Svite.run(all));
     }
 }

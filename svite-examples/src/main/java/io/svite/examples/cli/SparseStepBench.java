@@ -70,20 +70,21 @@ final class SparseStepBench implements Callable<Integer> {
     @Option(names = "--sparsity", paramLabel = "S", description = "Sparsity of the sparse model, Erdős–Rényi-Kernel (default: ${DEFAULT-VALUE}).")
     double sparsity = 0.5;
 
+    @picocli.CommandLine.Mixin ThreadOptions threads;
+
     @Option(names = "--json", description = "Print the figures as JSON.")
     boolean json;
 
     @Override
     public Integer call() {
-        positive("--batch-size", batchSize);
-        positive("--steps", steps);
-        positive("--interval", interval);
-        if (warmup < 0) {
-            throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
-        }
+        Conversions.positive("--batch-size", batchSize);
+        Conversions.positive("--steps", steps);
+        Conversions.positive("--interval", interval);
+        Conversions.nonNegative("--warmup", warmup);
         DeiTConfig stepConfig = DeiTConfig.preset(model);
         DeiTConfig rewriteConfig = DeiTConfig.preset(rewriteModel);
         SparseTrainer.builder().erdosRenyiKernel(sparsity); // validates the sparsity before any work
+        int engineThreads = threads.apply();
 
         Device device = Engine.getInstance().defaultDevice();
         double[] dense = new double[steps];
@@ -128,6 +129,7 @@ final class SparseStepBench implements Callable<Integer> {
         o.addProperty("batchSize", batchSize);
         o.addProperty("sparsity", sparsity);
         o.addProperty("steps", steps);
+        o.addProperty("threads", engineThreads);
         o.addProperty("denseStepSeconds", denseMedian);
         o.addProperty("sparseStepSeconds", maskedMedian);
         o.addProperty("rewriteSeconds", rewrite);
@@ -143,16 +145,15 @@ final class SparseStepBench implements Callable<Integer> {
         if (json) {
             System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
         } else {
-            System.out.print(text(denseMedian, maskedMedian, rewrite, amortised, big));
+            System.out.print(text(denseMedian, maskedMedian, rewrite, amortised, big, engineThreads));
         }
         return 0;
     }
 
-    private String text(double dense, double masked, double rewrite, double amortised, double[] big) {
+    private String text(double dense, double masked, double rewrite, double amortised, double[] big, int engineThreads) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "sparse-step benchmark: %s, batch %d, ERK sparsity %.2f, %d timed steps each,"
-                + " %s engine threads%n", model, batchSize, sparsity, steps,
-                System.getProperty("ai.djl.pytorch.num_threads", "default")));
+                + " %d engine threads%n", model, batchSize, sparsity, steps, engineThreads));
         sb.append(String.format(Locale.ROOT, "%-28s %8.3f s%n", "dense step (median)", dense));
         sb.append(String.format(Locale.ROOT, "%-28s %8.3f s%n", "sparse step, masks applied", masked));
         sb.append(String.format(Locale.ROOT, "%-28s %8.3f s%n", "one full mask rewrite", rewrite));
@@ -233,11 +234,5 @@ final class SparseStepBench implements Callable<Integer> {
         Arrays.sort(s);
         int n = s.length;
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
-    private static void positive(String option, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(option + " must be >= 1, got " + value);
-        }
     }
 }

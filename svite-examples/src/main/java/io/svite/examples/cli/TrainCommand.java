@@ -1,13 +1,8 @@
 package io.svite.examples.cli;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 
-import io.svite.examples.data.Cifar10;
-import io.svite.examples.data.FashionMnist;
-import io.svite.examples.data.FolderImageData;
 import io.svite.examples.data.ImageData;
-import io.svite.examples.data.SyntheticImages;
 import io.svite.examples.train.RunFolder;
 import io.svite.examples.train.TrainRecipe;
 import io.svite.examples.train.TrainReport;
@@ -25,7 +20,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code svite train}: trains a DeiT and prints the report. */
@@ -161,40 +155,14 @@ final class TrainCommand implements Callable<Integer> {
     static final java.util.List<String> METHODS = java.util.List.of("dense", "svite");
 
     static ImageData openData(TrainRecipe recipe) {
-        Optional<Path> dir = Optional.ofNullable(recipe.data()).map(Paths::get);
-        switch (recipe.dataset()) {
-            case "fashion-mnist":
-                return FashionMnist.load(dir);
-            case "cifar10":
-                return Cifar10.load(dir.orElseThrow(() -> new IllegalArgumentException("--dataset cifar10 needs --data DIR")));
-            case "folder":
-                return FolderImageData.open(
-                        dir.orElseThrow(() -> new IllegalArgumentException("--dataset folder needs --data DIR")),
-                        DeiTConfig.preset(recipe.model()).imageSize());
-            case "synthetic":
-                return SyntheticImages.create(10, 2048, 512, 28, recipe.seed());
-            default:
-                throw new IllegalArgumentException(
-                        "unknown dataset '" + recipe.dataset() + "'; known: fashion-mnist, cifar10, folder, synthetic");
-        }
+        return Conversions.openData(
+                recipe.dataset(),
+                recipe.data() == null ? null : Paths.get(recipe.data()),
+                DeiTConfig.preset(recipe.model()).imageSize(),
+                recipe.seed());
     }
 
     static Device device(String name) {
-        if (name == null) {
-            return Engine.getInstance().defaultDevice();
-        }
-        try {
-            Device d = Device.fromName(name);
-            if (d.isGpu() && d.getDeviceId() >= Engine.getInstance().getGpuCount()) {
-                throw new IllegalArgumentException(
-                        "device " + name + " is not available; this machine has " + Engine.getInstance().getGpuCount() + " GPU(s)");
-            }
-            return d;
-        } catch (RuntimeException e) {
-            if (e instanceof IllegalArgumentException) {
-                throw e;
-            }
-            throw new IllegalArgumentException("unknown device '" + name + "'; use cpu, gpu or gpu:N", e);
-        }
+        return Conversions.device(name);
     }
 }

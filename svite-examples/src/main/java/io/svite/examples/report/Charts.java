@@ -60,9 +60,14 @@ public final class Charts {
         }
         double[] x = epochs.stream().mapToDouble(EpochPoint::epoch).toArray();
         XYChart loss = xy("Training loss", "epoch", "loss");
-        loss.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        loss.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        loss.getStyler().setYAxisDecimalPattern("0.###");
+        loss.getStyler().setXAxisDecimalPattern("0");
         series(loss, "train loss", x, epochs.stream().mapToDouble(EpochPoint::trainLoss).toArray());
         XYChart acc = xy("Accuracy", "epoch", "accuracy (%)");
+        acc.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        acc.getStyler().setYAxisDecimalPattern("0.#");
+        acc.getStyler().setXAxisDecimalPattern("0");
         series(acc, "train", x, epochs.stream().mapToDouble(e -> 100 * e.trainAccuracy()).toArray());
         series(acc, "test", x, epochs.stream().mapToDouble(e -> 100 * e.testAccuracy()).toArray());
         List<Chart<?, ?>> charts = List.of(loss, acc);
@@ -120,6 +125,16 @@ public final class Charts {
         XYChart chart = xy("Accuracy versus MACs", "MACs per image (millions)", "test accuracy (%)");
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(10);
+        // MACs from 0, so savings show as distances; accuracy with a margin, so equal values still span an axis
+        double maxMacs = runs.stream().mapToDouble(RunPoint::macs).max().orElse(1) / 1e6;
+        double lo = runs.stream().mapToDouble(RunPoint::accuracy).min().orElse(0) * 100;
+        double hi = runs.stream().mapToDouble(RunPoint::accuracy).max().orElse(1) * 100;
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisMax(maxMacs * 1.1);
+        chart.getStyler().setYAxisMin(Math.max(0, lo - 2));
+        chart.getStyler().setYAxisMax(Math.min(100, hi + 2));
+        chart.getStyler().setXAxisDecimalPattern("#,##0.#");
+        chart.getStyler().setYAxisDecimalPattern("0.#");
         for (RunPoint r : runs) {
             XYSeries s = chart.addSeries(uniqueName(chart, r.label()), new double[] {r.macs() / 1e6},
                     new double[] {100 * r.accuracy()});

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.dataset.Batch;
@@ -81,7 +80,7 @@ public final class MethodContext implements AutoCloseable {
         this.test = data.test(input, recipe.batchSize());
         long all = (train.size() + recipe.batchSize() - 1) / recipe.batchSize();
         this.batchesPerEpoch = recipe.maxBatches() > 0 ? Math.min(all, recipe.maxBatches()) : all;
-        this.progress = new ProgressPrinter(progressOut, progressOut != null && System.console() != null);
+        this.progress = ProgressPrinter.to(progressOut);
         this.afterEpoch = afterEpoch == null ? h -> {} : afterEpoch;
     }
 
@@ -256,24 +255,7 @@ public final class MethodContext implements AutoCloseable {
      * @return accuracy in [0, 1]
      */
     public double evaluate(Model model) {
-        try (DeviceAccumulator acc = new DeviceAccumulator(device);
-                NDManager scope = model.getNDManager().newSubManager(device)) {
-            ParameterStore ps = new ParameterStore(scope, false);
-            long done = 0;
-            long limit = recipe.maxBatches() > 0 ? recipe.maxBatches() : Long.MAX_VALUE;
-            for (Batch batch : iterate(test, scope)) {
-                try (batch) {
-                    NDList x = batch.getData().toDevice(device, false);
-                    NDArray labels = batch.getLabels().head().toDevice(device, false);
-                    NDArray logits = model.getBlock().forward(ps, x, false).head();
-                    acc.add(logits.getManager().zeros(new Shape()), logits, labels);
-                }
-                if (++done >= limit) {
-                    break;
-                }
-            }
-            return acc.accuracy();
-        }
+        return Evaluation.run(model, test, recipe.batchSize(), recipe.maxBatches(), device, null).accuracy();
     }
 
     private String label(TrainingPhase phase) {

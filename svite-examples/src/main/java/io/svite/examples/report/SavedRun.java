@@ -1,0 +1,167 @@
+package io.svite.examples.report;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a run folder written by {@code svite train --out DIR} holds, as far as a report needs it:
+ * the recipe, the final report, the per-epoch metrics and where the model and masks are.
+ *
+ * @param dir the run folder
+ * @param recipe the effective options of {@code recipe.json} (option name → value), empty if absent
+ * @param report the content of {@code report.json}, or null if absent
+ * @param epochs the per-epoch metrics of {@code metrics.json}, empty if absent
+ */
+public record SavedRun(Path dir, Map<String, String> recipe, JsonObject report, List<Charts.EpochPoint> epochs) {
+
+    /** The folder of the saved model inside a run folder. */
+    public static final String MODEL = "model";
+
+    /** Copies the collections. */
+    public SavedRun {
+        recipe = Map.copyOf(recipe);
+        epochs = List.copyOf(epochs);
+    }
+
+    /**
+     * Reads a run folder.
+     *
+     * @param dir the folder
+     * @return what it holds
+     * @throws IllegalArgumentException if it does not exist, holds none of a run's files, or a file
+     *     is not what it should be
+     */
+    public static SavedRun read(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("run folder " + dir + " does not exist");
+        }
+        Path recipeFile = dir.resolve("recipe.json");
+        Path reportFile = dir.resolve("report.json");
+        Path metricsFile = dir.resolve("metrics.json");
+        if (!Files.exists(recipeFile) && !Files.exists(reportFile) && !Files.exists(metricsFile)
+                && !Files.isDirectory(dir.resolve(MODEL))) {
+            throw new IllegalArgumentException(
+                    dir + " is not a run folder: it has none of recipe.json, report.json, metrics.json, model/"
+                            + " (write one with 'svite train --out DIR')");
+        }
+        Map<String, String> recipe = Files.isRegularFile(recipeFile) ? flat(object(recipeFile)) : Map.of();
+        JsonObject report = Files.isRegularFile(reportFile) ? object(reportFile) : null;
+        List<Charts.EpochPoint> epochs = new ArrayList<>();
+        if (Files.isRegularFile(metricsFile)) {
+            try {
+                for (JsonElement e : JsonParser.parseString(text(metricsFile)).getAsJsonArray()) {
+                    JsonObject m = e.getAsJsonObject();
+                    epochs.add(new Charts.EpochPoint(m.get("epoch").getAsInt(), m.get("trainLoss").getAsDouble(),
+                            m.get("trainAccuracy").getAsDouble(), m.get("testAccuracy").getAsDouble()));
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(metricsFile + " is not a list of epoch metrics: " + e.getMessage(), e);
+            }
+        }
+        return new SavedRun(dir, recipe, report, epochs);
+    }
+
+    /**
+     * The run's name in pictures: its folder's name.
+     *
+     * @return the name
+     */
+    public String name() {
+        Path file = dir.toAbsolutePath().normalize().getFileName();
+        return file == null ? "run" : file.toString();
+    }
+
+    /**
+     * The folder of the run's saved model.
+     *
+     * @return {@code dir/model}
+     */
+    public Path model() {
+        return dir.resolve(MODEL);
+    }
+
+    /**
+     * Whether the run saved its model.
+     *
+     * @return true if {@code model/} exists
+     */
+    public boolean hasModel() {
+        return Files.isDirectory(model());
+    }
+
+    /**
+     * A masks file of the run, if it exists ({@code svite.masks}, {@code svite-init.masks}).
+     *
+     * @param name the file's name without {@code .masks}
+     * @return the file, or null if absent
+     */
+    public Path masks(String name) {
+        Path file = dir.resolve(name + ".masks");
+        return Files.isRegularFile(file) ? file : null;
+    }
+
+    /**
+     * The training method's name from the report or the recipe.
+     *
+     * @return the method, e.g. {@code svite}; {@code dense} when none is recorded
+     */
+    public String method() {
+        if (report != null && report.has("method")) {
+            return report.get("method").getAsString();
+        }
+        return recipe.getOrDefault("method", "dense");
+    }
+
+    /**
+     * The reported test accuracy.
+     *
+     * @return accuracy in [0, 1], or NaN without a report
+     */
+    public double testAccuracy() {
+        return report != null && report.has("testAccuracy") ? report.get("testAccuracy").getAsDouble() : Double.NaN;
+    }
+
+    /**
+     * The reported multiply-accumulates per image of the final model.
+     *
+     * @return MACs, or NaN without a report
+     */
+    public double macs() {
+        return report != null && report.has("macs") ? report.get("macs").getAsDouble() : Double.NaN;
+    }
+
+    private static Map<String, String> flat(JsonObject o) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : o.entrySet()) {
+            if (e.getValue().isJsonPrimitive()) {
+                values.put(e.getKey(), e.getValue().getAsString());
+            }
+        }
+        return values;
+    }
+
+    private static JsonObject object(Path file) {
+        try {
+            return JsonParser.parseString(text(file)).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + " is not a JSON object: " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
