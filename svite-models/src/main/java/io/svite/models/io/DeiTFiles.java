@@ -231,6 +231,13 @@ public final class DeiTFiles {
                         e);
             }
             checkShapes(deit, expected, weights, recordedNote(recorded));
+            // A block loaded by Model.load has no input names, and saving it again would fail in
+            // describeInput; initialising it with its input shape restores them and keeps every
+            // loaded array (Parameter.initialize leaves initialised arrays alone).
+            deit.initialize(
+                    model.getNDManager(),
+                    ai.djl.ndarray.types.DataType.FLOAT32,
+                    new Shape(1, architecture.channels(), architecture.imageSize(), architecture.imageSize()));
             loaded = true;
             return model;
         } finally {

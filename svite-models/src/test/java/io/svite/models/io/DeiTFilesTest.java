@@ -1,5 +1,6 @@
 package io.svite.models.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -289,5 +290,22 @@ class DeiTFilesTest {
         Files.writeString(json, jsonText.replace("\"svite-deit\"", "\"something\""));
         e = assertThrows(ModelFileException.class, () -> DeiTFiles.readConfig(dir));
         assertTrue(e.getMessage().contains("not a saved svite DeiT"), e.getMessage());
+    }
+
+    @Test
+    void aLoadedModelCanBeSavedAgainAndLoadsToTheSameWeights() throws Exception {
+        DeiTConfig config = DeiTConfig.mini().withDepth(2);
+        Path first = tmp.resolve("first");
+        Path second = tmp.resolve("second");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            DeiT deit = DeiT.of(config);
+            deit.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1, 28, 28));
+            DeiTFiles.save(deit, first);
+        }
+        try (ai.djl.Model loaded = DeiTFiles.load(first, ai.djl.Device.cpu())) {
+            DeiTFiles.save(loaded, second);
+        }
+        assertArrayEquals(Files.readAllBytes(first.resolve(DeiTFiles.WEIGHTS_FILE)),
+                Files.readAllBytes(second.resolve(DeiTFiles.WEIGHTS_FILE)));
     }
 }
