@@ -70,6 +70,23 @@ final class MaskRewrite {
      * @return the outcome, with the mask's shape and data type
      */
     static Outcome rewrite(NDManager scope, NDArray mask, NDArray pruneScore, NDArray growScore, long replace) {
+        return rewrite(scope, mask, pruneScore, growScore, replace, false);
+    }
+
+    /**
+     * Computes a rewrite from given scores, optionally without letting the just-pruned entries
+     * grow back (then r must not exceed the number of entries inactive before the rewrite).
+     *
+     * @param scope the manager every result lands in
+     * @param mask the current 0/1 mask (left unchanged)
+     * @param pruneScore the prune score of every entry
+     * @param growScore the grow score of every entry
+     * @param replace r
+     * @param excludePruned true to grow only among entries that were inactive before the rewrite
+     * @return the outcome
+     */
+    static Outcome rewrite(
+            NDManager scope, NDArray mask, NDArray pruneScore, NDArray growScore, long replace, boolean excludePruned) {
         Shape shape = mask.getShape();
         Device device = mask.getDevice();
         DataType type = mask.getDataType();
@@ -85,7 +102,9 @@ final class MaskRewrite {
         NDArray grow = scoped(scope, growScore.reshape(-1));
         NDArray onlyInactive =
                 NDArrays.where(
-                        afterPrune.gt(0.5f), scope.full(flat, Float.NEGATIVE_INFINITY, grow.getDataType(), device), grow);
+                        (excludePruned ? m : afterPrune).gt(0.5f),
+                        scope.full(flat, Float.NEGATIVE_INFINITY, grow.getDataType(), device),
+                        grow);
         NDArray growAt = onlyInactive.topK(r, 0, true, false).get(1);
         NDArray next = afterPrune.put(growAt, scope.ones(new Shape(r), type, device)).reshape(shape);
 

@@ -382,6 +382,9 @@ final class StructuredState {
                 continue;
             }
             long r = Math.min(s.active, (long) Math.ceil(alpha * s.active));
+            if (!recipe.regrowPruned()) {
+                r = Math.min(r, s.units() - s.active);
+            }
             if (r <= 0) {
                 continue;
             }
@@ -408,7 +411,16 @@ final class StructuredState {
         GroupEvidence evidence = new GroupEvidence(s, scope, first, this::copyOn);
         NDArray pruneScore = checkedScore(s.prune, evidence, "prune");
         NDArray growScore = checkedScore(s.grow, evidence, "grow");
-        MaskRewrite.Outcome o = MaskRewrite.rewrite(scope, mask, pruneScore, growScore, r);
+        MaskRewrite.Outcome o = MaskRewrite.rewrite(scope, mask, pruneScore, growScore, r, !recipe.regrowPruned());
+        if (logger.isTraceEnabled()) { // host copies, only when tracing
+            logger.trace(
+                    "{}: active {} prune {} grow {} -> {}",
+                    g.name(),
+                    java.util.Arrays.toString(mask.toFloatArray()),
+                    java.util.Arrays.toString(pruneScore.toFloatArray()),
+                    java.util.Arrays.toString(growScore.toFloatArray()),
+                    java.util.Arrays.toString(o.mask().toFloatArray()));
+        }
         for (Device d : devices) {
             copyOn(g.gate(), d).muli(onDevice(o.kept(), d, scope)).addi(onDevice(o.grown(), d, scope));
         }

@@ -77,6 +77,7 @@ public final class StructuredTrainer {
     private final Map<String, UnitCriterion> grow;
     private final UnitCriterion defaultGrow;
     private final int scoreWindow;
+    private final boolean regrowPruned;
     private final long seed;
     private final SparseTrainer unstructured;
 
@@ -88,6 +89,7 @@ public final class StructuredTrainer {
         this.grow = Map.copyOf(b.grow);
         this.defaultGrow = b.defaultGrow;
         this.scoreWindow = b.scoreWindow;
+        this.regrowPruned = b.regrowPruned;
         this.seed = b.seed;
         this.unstructured = b.unstructured;
     }
@@ -225,6 +227,16 @@ public final class StructuredTrainer {
     }
 
     /**
+     * Whether the units pruned in an update compete with the inactive units for growing in the
+     * same update.
+     *
+     * @return true by default
+     */
+    public boolean regrowPruned() {
+        return regrowPruned;
+    }
+
+    /**
      * The seed of the initial active sets.
      *
      * @return the seed
@@ -245,7 +257,7 @@ public final class StructuredTrainer {
     @Override
     public String toString() {
         return "StructuredTrainer[" + budget + ", " + schedule + ", prune " + prune + ", grow " + grow
-                + ", score window " + scoreWindow + ", seed " + seed
+                + ", score window " + scoreWindow + (regrowPruned ? "" : ", forced swaps") + ", seed " + seed
                 + (unstructured == null ? "" : ", with " + unstructured) + "]";
     }
 
@@ -261,6 +273,7 @@ public final class StructuredTrainer {
         private final Map<String, UnitCriterion> grow = new LinkedHashMap<>();
         private UnitCriterion defaultGrow = UnitCriterion.taylor();
         private int scoreWindow = DEFAULT_SCORE_WINDOW;
+        private boolean regrowPruned = true;
         private long seed;
         private SparseTrainer unstructured;
 
@@ -476,6 +489,22 @@ public final class StructuredTrainer {
                 throw new IllegalArgumentException("score window must be >= 1 batch, got " + batches);
             }
             this.scoreWindow = batches;
+            return this;
+        }
+
+        /**
+         * Whether a unit pruned in an update may be grown back in the same update (default true:
+         * the just-pruned units compete with the inactive ones on the grow score, as in RigL and
+         * SViTE, so a swap happens only when an inactive unit scores higher). With false, every
+         * update replaces exactly min(r, inactive units) units: exploration is forced even when the
+         * trained units outscore the dormant ones, which they usually do on the Taylor score (see
+         * docs/s2vite.md).
+         *
+         * @param regrow false to grow only among units inactive before the update
+         * @return this builder
+         */
+        public Builder regrowPruned(boolean regrow) {
+            this.regrowPruned = regrow;
             return this;
         }
 

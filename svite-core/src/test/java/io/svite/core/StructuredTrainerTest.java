@@ -295,6 +295,28 @@ class StructuredTrainerTest {
         }
     }
 
+    @Test
+    void withoutRegrowingThePrunedEveryUpdateReplacesExactlyRUnits() {
+        StructuredTrainingConfig config = recipe(3).pruneFraction(0.5).regrowPruned(false).build()
+                .configure(config(optimizer("djl-adamw")));
+        try (Model model = GatedNet.model(); Trainer trainer = model.newTrainer(config)) {
+            GatedNet net = (GatedNet) model.getBlock();
+            trainer.initialize(GatedNet.INPUT);
+            for (int step = 1; step <= 12; step++) {
+                float[] before = values(net.neuronGate);
+                Mlp.step(trainer, model.getNDManager(), 32, step);
+                float[] after = values(net.neuronGate);
+                if (step % 3 == 0) {
+                    assertEquals(8, grown(before, after).size(), "⌈0.5 · 16⌉ new neurons at step " + step);
+                    assertEquals(8, grown(after, before).size(), "as many switched off at step " + step);
+                }
+            }
+            for (UnitGroupReport g : config.run().report().groups()) {
+                assertEquals(g.name().equals("mix_heads") ? 4 : 32, g.grown(), g.name());
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"project-adamw", "djl-adamw"})
     void gatesStayExactlyZeroOrOneAndNoOptimizerEverMovesThem(String name) {
