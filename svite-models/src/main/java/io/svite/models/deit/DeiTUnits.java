@@ -1,10 +1,14 @@
 package io.svite.models.deit;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 
 import io.svite.core.StructuredUnits;
+import io.svite.core.UnitBudget;
 import io.svite.core.UnitCriterion;
 import io.svite.core.UnitFamily;
 import io.svite.core.UnitGroup;
@@ -93,6 +97,32 @@ public final class DeiTUnits implements StructuredUnits {
                             List.of(UnitSlice.of(weight(mlp.fc2()), 1))));
         }
         return groups;
+    }
+
+    /**
+     * The per-block head and neuron counts a budget gives a DeiT, i.e. the architecture of the
+     * compacted model, computed on a throw-away instance whose parameters have their shapes but
+     * no entries (so it costs nothing even for DeiT-Base).
+     *
+     * @param config the dense architecture
+     * @param budget the structured budget
+     * @return one shape per block
+     * @throws IllegalArgumentException if the budget leaves a block without a head or neuron
+     */
+    public static List<BlockShape> blockShapes(DeiTConfig config, UnitBudget budget) {
+        DeiT probe = DeiT.of(config);
+        probe.setInitializer((m, shape, type) -> m.zeros(new Shape(0), type), p -> true);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            probe.initialize(
+                    manager, DataType.FLOAT32, new Shape(1, config.channels(), config.imageSize(), config.imageSize()));
+            List<UnitGroup> groups = INSTANCE.groups(probe);
+            int[] counts = budget.counts(groups);
+            List<BlockShape> shapes = new ArrayList<>();
+            for (int i = 0; i < config.depth(); i++) {
+                shapes.add(new BlockShape(counts[2 * i], counts[2 * i + 1]));
+            }
+            return shapes;
+        }
     }
 
     private static Parameter weight(Linear linear) {

@@ -125,6 +125,19 @@ class DeiTUnitsTest {
         }
     }
 
+    @Test
+    void blockShapesNeedNoWeightsAndAgreeWithTheTrainersCounts() {
+        assertEquals(java.util.Collections.nCopies(12, new BlockShape(4, 921)),
+                DeiTUnits.blockShapes(DeiTConfig.small(), io.svite.core.UnitBudget.fractions(
+                        Map.of(DeiTUnits.HEADS, 0.7, DeiTUnits.NEURONS, 0.6))));
+        assertEquals(StructuredBudget.erdosRenyi(0.4).shapes(DeiTConfig.base()),
+                DeiTUnits.blockShapes(DeiTConfig.base(), io.svite.core.UnitBudget.erdosRenyi(0.4)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DeiTUnits.blockShapes(DeiTConfig.mini(), io.svite.core.UnitBudget.uniform(0.8)));
+        assertTrue(e.getMessage().contains("keeps floor(3 × 0.2) = 0 of the 3 units of block0_attn_heads"),
+                e.getMessage());
+    }
+
     private static StructuredTrainer.Builder base(long interval) {
         return StructuredTrainer.builder().units(DeiTUnits.declaration()).updateEvery(interval).until(100);
     }
