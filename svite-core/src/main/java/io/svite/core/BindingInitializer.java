@@ -8,31 +8,64 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 
 /**
- * Stands in for a parameter's own initializer while the engine waits for the model's arrays:
- * it delegates, then hands the fresh array to the engine, which installs the masks once the last
- * parameter exists — inside {@code trainer.initialize(...)}, before the parameter store copies
- * any array to a device and before the first forward pass.
+ * Stands in for a parameter's own initializer while an engine waits for the model's arrays:
+ * it delegates, then hands the fresh array to the engine, which installs its masks or gates once
+ * the last parameter it needs exists — inside {@code trainer.initialize(...)}, before the parameter
+ * store copies any array to a device and before the first forward pass.
+ *
+ * <p>Several engines may wrap the same parameter (unstructured and structured sparsity together);
+ * {@link #unwrap()} removes exactly this wrapper from the chain, wherever it sits.
  */
 final class BindingInitializer implements Initializer {
 
-    private final Parameter parameter;
-    private final Initializer original;
-    private final SparseState state;
+    /** Receives a parameter's fresh array. */
+    @FunctionalInterface
+    interface Binder {
+        void initialized(Parameter parameter, NDArray array);
+    }
 
-    BindingInitializer(Parameter parameter, Initializer original, SparseState state) {
+    private final Parameter parameter;
+    private Initializer original;
+    private final Binder binder;
+
+    BindingInitializer(Parameter parameter, Initializer original, Binder binder) {
         this.parameter = parameter;
         this.original = original;
-        this.state = state;
+        this.binder = binder;
+    }
+
+    /** Wraps the parameter's current initializer and installs the wrapper. */
+    static BindingInitializer install(Parameter parameter, Binder binder) {
+        BindingInitializer wrapper = new BindingInitializer(parameter, parameter.getInitializer(), binder);
+        parameter.setInitializer(wrapper);
+        return wrapper;
     }
 
     Initializer original() {
         return original;
     }
 
+    /** Takes this wrapper out of its parameter's initializer chain. */
+    void unwrap() {
+        Initializer current = parameter.getInitializer();
+        if (current == this) {
+            parameter.setInitializer(original);
+            return;
+        }
+        while (current instanceof BindingInitializer) {
+            BindingInitializer outer = (BindingInitializer) current;
+            if (outer.original == this) {
+                outer.original = original;
+                return;
+            }
+            current = outer.original;
+        }
+    }
+
     @Override
     public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
         NDArray array = original.initialize(manager, shape, dataType);
-        state.initialized(parameter, array);
+        binder.initialized(parameter, array);
         return array;
     }
 }

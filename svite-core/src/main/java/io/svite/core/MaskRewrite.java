@@ -52,26 +52,59 @@ final class MaskRewrite {
             PruneCriterion prune,
             GrowCriterion grow) {
         Shape shape = weight.getShape();
-        Device device = weight.getDevice();
+        NDArray w = scoped(scope, weight.reshape(shape));
+        NDArray pruneScore = scoped(scope, prune.score(w, gradient));
+        NDArray growScore = scoped(scope, grow.score(w, gradient));
+        return rewrite(scope, mask, pruneScore, growScore, replace);
+    }
+
+    /**
+     * Computes a rewrite from given scores (any shape, the mask's).
+     *
+     * @param scope the manager every result lands in
+     * @param mask the current 0/1 mask (left unchanged)
+     * @param pruneScore the prune score of every entry (only active entries are compared)
+     * @param growScore the grow score of every entry (only inactive ones, including the just
+     *     pruned, are compared)
+     * @param replace r, between 1 and the number of active entries
+     * @return the outcome, with the mask's shape and data type
+     */
+    static Outcome rewrite(NDManager scope, NDArray mask, NDArray pruneScore, NDArray growScore, long replace) {
+        return rewrite(scope, mask, pruneScore, growScore, replace, false);
+    }
+
+    /**
+     * Computes a rewrite from given scores, optionally without letting the just-pruned entries
+     * grow back (then r must not exceed the number of entries inactive before the rewrite).
+     *
+     * @param scope the manager every result lands in
+     * @param mask the current 0/1 mask (left unchanged)
+     * @param pruneScore the prune score of every entry
+     * @param growScore the grow score of every entry
+     * @param replace r
+     * @param excludePruned true to grow only among entries that were inactive before the rewrite
+     * @return the outcome
+     */
+    static Outcome rewrite(
+            NDManager scope, NDArray mask, NDArray pruneScore, NDArray growScore, long replace, boolean excludePruned) {
+        Shape shape = mask.getShape();
+        Device device = mask.getDevice();
         DataType type = mask.getDataType();
         int r = Math.toIntExact(replace);
         NDArray m = scoped(scope, mask.reshape(-1));
-        NDArray w = scoped(scope, weight.reshape(shape));
-
-        NDArray pruneScore = scoped(scope, prune.score(w, gradient)).reshape(-1);
+        NDArray prune = scoped(scope, pruneScore.reshape(-1));
         Shape flat = m.getShape();
         NDArray onlyActive =
-                NDArrays.where(
-                        m.gt(0.5f), pruneScore, scope.full(flat, Float.POSITIVE_INFINITY, pruneScore.getDataType(), device));
+                NDArrays.where(m.gt(0.5f), prune, scope.full(flat, Float.POSITIVE_INFINITY, prune.getDataType(), device));
         NDArray pruneAt = onlyActive.topK(r, 0, false, false).get(1);
         NDArray afterPrune = m.put(pruneAt, scope.zeros(new Shape(r), type, device));
 
-        NDArray growScore = scoped(scope, grow.score(w, gradient)).reshape(-1);
+        NDArray grow = scoped(scope, growScore.reshape(-1));
         NDArray onlyInactive =
                 NDArrays.where(
-                        afterPrune.gt(0.5f),
-                        scope.full(flat, Float.NEGATIVE_INFINITY, growScore.getDataType(), device),
-                        growScore);
+                        (excludePruned ? m : afterPrune).gt(0.5f),
+                        scope.full(flat, Float.NEGATIVE_INFINITY, grow.getDataType(), device),
+                        grow);
         NDArray growAt = onlyInactive.topK(r, 0, true, false).get(1);
         NDArray next = afterPrune.put(growAt, scope.ones(new Shape(r), type, device)).reshape(shape);
 

@@ -52,6 +52,7 @@ final class SparseState {
     private final Map<String, SparseLayer> layers = new LinkedHashMap<>();
 
     private final Map<String, Parameter> awaited = new LinkedHashMap<>();
+    private final Map<String, BindingInitializer> wrappers = new HashMap<>();
     private final Map<String, NDArray> fresh = new HashMap<>();
 
     private boolean begun;
@@ -94,7 +95,7 @@ final class SparseState {
             bind();
         } else {
             for (Parameter param : awaited.values()) {
-                param.setInitializer(new BindingInitializer(param, param.getInitializer(), this));
+                wrappers.put(param.getId(), BindingInitializer.install(param, this::initialized));
             }
         }
     }
@@ -112,8 +113,9 @@ final class SparseState {
     }
 
     private void restoreInitializer(Parameter parameter) {
-        if (parameter.getInitializer() instanceof BindingInitializer) {
-            parameter.setInitializer(((BindingInitializer) parameter.getInitializer()).original());
+        BindingInitializer wrapper = wrappers.remove(parameter.getId());
+        if (wrapper != null) {
+            wrapper.unwrap();
         }
     }
 

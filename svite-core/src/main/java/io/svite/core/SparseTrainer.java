@@ -101,6 +101,12 @@ public final class SparseTrainer {
         if (optimizer instanceof MaskingOptimizer) {
             throw new IllegalArgumentException("the training configuration is already sparse; configure the original");
         }
+        if (optimizer instanceof GateOptimizer) {
+            throw new IllegalArgumentException(
+                    "the training configuration is already structured; apply the unstructured engine first,"
+                            + " structured.configure(sparse.configure(base)), or give it to"
+                            + " StructuredTrainer.Builder.unstructured(...)");
+        }
         SparseState state = new SparseState(this, optimizer);
         return new SparseTrainingConfig(config, state, new MaskingOptimizer(optimizer, state));
     }

@@ -11,6 +11,8 @@ import com.google.gson.JsonObject;
 import io.svite.core.LayerSparsity;
 import io.svite.core.SparseTrainer;
 import io.svite.core.SparsityReport;
+import io.svite.examples.methods.S2viteMethod;
+import io.svite.examples.train.S2viteRecipe;
 import io.svite.examples.train.TrainReport;
 import io.svite.models.cost.CostModel;
 import io.svite.models.cost.CostReport;
@@ -37,7 +39,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", description = "DeiT preset: deit-mini (default), deit-tiny, deit-small, deit-base.")
     String model = "deit-mini";
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default) or svite.")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite or s2vite (params and MACs of the compacted model).")
     String method = "dense";
 
     @Option(names = "--json", description = "Print JSON: {model, method, params, denseParams, macs, denseMacs, macsSaving, layers: [{name, shape, density}]}.")
@@ -45,7 +47,11 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin SviteOptions sparse;
 
+    @Mixin S2viteOptions structured;
+
     @Mixin TokenOptions tokens;
+
+    private String label;
 
     @Override
     public Integer call() {
@@ -54,17 +60,34 @@ final class PlanCommand implements Callable<Integer> {
             config = config.withTokenSelection(tokens.selection());
         }
         SparseTrainer recipe;
+        // a dense model is SViTE at sparsity 0: every selected weight at density 1
+        SparseTrainer dense = SparseTrainer.builder().uniform(0).updateEvery(1).until(1).build();
         switch (method) {
             case "dense":
                 sparse.requireUnused(method);
-                // a dense model is SViTE at sparsity 0: every selected weight at density 1
-                recipe = SparseTrainer.builder().uniform(0).updateEvery(1).until(1).build();
+                structured.requireUnused(method);
+                recipe = dense;
+                label = "dense";
                 break;
             case "svite":
+                structured.requireUnused(method);
                 recipe = SparseTrainer.builder().distribution(sparse.distribution()).updateEvery(1).until(1).build();
+                label = "SViTE " + sparse.distribution();
                 break;
+            case "s2vite": {
+                // the compacted model, with SViTE's distribution over its remaining weights under --sparsity
+                S2viteRecipe s2vite = structured.recipe(sparse, 0);
+                config = S2viteMethod.compactedArchitecture(config, s2vite.budget());
+                recipe = s2vite.unstructured() == null
+                        ? dense
+                        : SparseTrainer.builder().distribution(s2vite.unstructured().distribution()).updateEvery(1)
+                                .until(1).build();
+                label = "S2ViTE " + s2vite.budget()
+                        + (s2vite.unstructured() == null ? "" : " + SViTE " + s2vite.unstructured().distribution());
+                break;
+            }
             default:
-                throw new IllegalArgumentException("unknown method '" + method + "'; known: dense, svite");
+                throw new IllegalArgumentException("unknown method '" + method + "'; known: dense, svite, s2vite");
         }
         SparsityReport plan;
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -107,8 +130,7 @@ final class PlanCommand implements Callable<Integer> {
 
     private String text(SparsityReport plan, CostReport cost) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-15s %s, %s%n", "plan", model,
-                method.equals("dense") ? "dense" : "SViTE " + sparse.distribution()));
+        sb.append(String.format(Locale.ROOT, "%-15s %s, %s%n", "plan", model, label));
         if (cost.keptPatches() < cost.patches()) {
             sb.append(String.format(Locale.ROOT, "%-15s %d of %d patches kept%n", "tokens", cost.keptPatches(), cost.patches()));
         }

@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "svite 0.1.0",
         description = "Sparse vision transformers, trained end to end on DJL.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PlanCommand.class, BenchCommand.class, ReportCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, PlanCommand.class, CompactCommand.class, BenchCommand.class,
+                ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Svite implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

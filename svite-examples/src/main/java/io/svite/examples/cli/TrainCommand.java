@@ -10,7 +10,9 @@ import io.svite.examples.train.TrainResult;
 import io.svite.examples.train.TrainingMethod;
 import io.svite.examples.train.TrainingRun;
 import io.svite.examples.methods.DenseMethod;
+import io.svite.examples.methods.S2viteMethod;
 import io.svite.examples.methods.SviteMethod;
+import io.svite.examples.train.S2viteRecipe;
 import io.svite.models.deit.DeiTConfig;
 
 import picocli.CommandLine;
@@ -83,10 +85,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default) or svite (unstructured dynamic sparse training; see the SViTE options).")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options) or s2vite (heads and neurons, ending with the compacted model; see the S2ViTE options).")
     String method = "dense";
 
     @Mixin SviteOptions sparse;
+
+    @Mixin S2viteOptions structured;
 
     @Mixin TokenOptions tokens;
 
@@ -143,16 +147,24 @@ final class TrainCommand implements Callable<Integer> {
         switch (method) {
             case "dense":
                 sparse.requireUnused(method);
+                structured.requireUnused(method);
                 return new DenseMethod();
             case "svite":
+                structured.requireUnused(method);
                 return new SviteMethod(sparse.recipe(recipe.seed()));
+            case "s2vite": {
+                S2viteRecipe s2vite = structured.recipe(sparse, recipe.seed());
+                // a budget that leaves a block without a head or neuron fails here, before any data is read
+                S2viteMethod.compactedArchitecture(DeiTConfig.preset(recipe.model()), s2vite.budget());
+                return new S2viteMethod(s2vite);
+            }
             default:
                 throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", METHODS));
         }
     }
 
     /** The methods {@code --method} accepts. */
-    static final java.util.List<String> METHODS = java.util.List.of("dense", "svite");
+    static final java.util.List<String> METHODS = java.util.List.of("dense", "svite", "s2vite");
 
     static ImageData openData(TrainRecipe recipe) {
         return Conversions.openData(

@@ -81,4 +81,44 @@ class PlanCommandTest {
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("sparsity must be in [0, 1), got -1.0"), r[2]);
     }
+
+    @Test
+    void s2viteOnDeitSmallPlansTheCompactedModelWithTheAgreedJson() {
+        String[] r = TrainCommandTest.run("plan", "--model", "deit-small", "--method", "s2vite", "--heads", "0.7",
+                "--neurons", "0.6", "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonObject o = JsonParser.parseString(r[1]).getAsJsonObject();
+        assertEquals(Set.of("model", "method", "params", "denseParams", "macs", "denseMacs", "macsSaving", "layers"),
+                o.keySet());
+        assertEquals("s2vite", o.get("method").getAsString());
+        assertEquals(22_050_664L, o.get("denseParams").getAsLong());
+        assertEquals(14_011_540L, o.get("params").getAsLong(), "4 of 6 heads and 921 of 1536 neurons per block");
+        assertEquals(0.3698, o.get("macsSaving").getAsDouble(), 5e-5);
+        JsonArray layers = o.getAsJsonArray("layers");
+        assertEquals(50, layers.size());
+        JsonObject qkv = layers.get(1).getAsJsonObject();
+        assertEquals("block0_attn_qkv", qkv.get("name").getAsString());
+        assertEquals("[768,384]", qkv.getAsJsonArray("shape").toString(), "q, k and v of 4 heads of 64");
+        assertEquals("[921,384]", layers.get(3).getAsJsonObject().getAsJsonArray("shape").toString());
+        for (JsonElement e : layers) {
+            assertEquals(1.0, e.getAsJsonObject().get("density").getAsDouble());
+        }
+
+        // --sparsity adds SViTE's distribution over the remaining weights
+        r = TrainCommandTest.run("plan", "--model", "deit-small", "--method", "s2vite", "--sparsity", "0.5", "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonObject both = JsonParser.parseString(r[1]).getAsJsonObject();
+        assertTrue(both.get("params").getAsLong() < 9_000_000L, r[1]);
+        r = TrainCommandTest.run("plan", "--model", "deit-tiny", "--method", "s2vite", "--structured-sparsity", "0.4",
+                "--structured-distribution", "er");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("S2ViTE erdos-renyi(0.4)"), r[1]);
+
+        r = TrainCommandTest.run("plan", "--model", "deit-mini", "--method", "s2vite", "--heads", "0.3");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("keeps floor(3 × 0.3) = 0 of the 3 units of block0_attn_heads"), r[2]);
+        r = TrainCommandTest.run("plan", "--method", "svite", "--neurons", "0.5");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--neurons applies to --method s2vite, not --method svite"), r[2]);
+    }
 }
