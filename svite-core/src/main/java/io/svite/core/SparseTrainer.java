@@ -102,7 +102,7 @@ public final class SparseTrainer {
             throw new IllegalArgumentException("the training configuration is already sparse; configure the original");
         }
         SparseState state = new SparseState(this, optimizer);
-        return new SparseTrainingConfig(config, state, new MaskingOptimizer(optimizer, state));
+        return new SparseTrainingConfig(config, state, new MaskingOptimizer(optimizer, state::update));
     }
 
     /**
