@@ -137,6 +137,14 @@ final class PrunedLayer {
         }
     }
 
+    /** Frees the summed scores for good (no event left to use them). */
+    void dropScores() {
+        if (scores != null) {
+            scores.close();
+            scores = null;
+        }
+    }
+
     /** Remembers the weight array the optimizer updates on a device. */
     void rememberCopy(NDArray weight) {
         copies.putIfAbsent(weight.getDevice(), weight);

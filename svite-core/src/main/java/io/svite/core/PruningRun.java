@@ -90,4 +90,13 @@ public final class PruningRun {
         state.save(file);
         return file;
     }
+
+    /**
+     * Frees the run's masks and scores before the model closes (e.g. once its masks were handed to
+     * the next phase with {@link #masks()}). The report stays readable; masks, saving and further
+     * training with this run are not.
+     */
+    public void release() {
+        state.release();
+    }
 }

@@ -145,8 +145,8 @@ final class PruningState {
                         recipe.criterion(),
                         recipe.startFrom() == null ? "" : ", starting from given masks"));
         if (!events.isEmpty() && events.get(0).step() == 0) {
-            prune(events.get(0), 0);
             next = 1;
+            prune(events.get(0), 0);
         }
     }
 
@@ -306,6 +306,9 @@ final class PruningState {
                 apply(all.get(i), kept.get(i), scope);
             }
         }
+        if (next >= events.size()) {
+            all.forEach(PrunedLayer::dropScores);
+        }
         done++;
         lastEventStep = step;
         lastEventNanos = System.nanoTime() - started;
@@ -450,8 +453,11 @@ final class PruningState {
         if (!bound) {
             throw new IllegalStateException("no training has started with this configuration yet");
         }
-        if (!maskRoot.isOpen() && lastReport != null) {
-            return lastReport;
+        if (!maskRoot.isOpen()) {
+            if (lastReport != null) {
+                return lastReport;
+            }
+            throw new IllegalStateException("the model was closed; read the report before closing it");
         }
         List<LayerSparsity> out = new ArrayList<>();
         for (PrunedLayer layer : layers.values()) {
@@ -507,12 +513,20 @@ final class PruningState {
         }
     }
 
+    /** Frees masks and scores; the report (taken now) stays readable. */
+    void release() {
+        if (bound && maskRoot.isOpen()) {
+            lastReport = report();
+            maskRoot.close();
+        }
+    }
+
     private void requireOpen(String what) {
         if (!bound) {
             throw new IllegalStateException("cannot " + what + ": no training has started with this configuration yet");
         }
         if (!maskRoot.isOpen()) {
-            throw new IllegalStateException("cannot " + what + ": the model was closed");
+            throw new IllegalStateException("cannot " + what + ": the model was closed or the run released");
         }
     }
 

@@ -411,7 +411,13 @@ class PruningTrainerTest {
             }
             assertEquals(0.7, first.run().report().sparsity(), 1e-3, "the report outlives the trainer");
             try (MaskSet masks = first.run().masks()) {
-                assertEquals(0.7, masks.sparsity(), 1e-3);
+                int before = managed(model);
+                first.run().release();
+                assertTrue(managed(model) < before, "releasing frees the first phase's masks");
+                assertEquals(0.7, first.run().report().sparsity(), 1e-3, "the report outlives the release");
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> first.run().masks());
+                assertTrue(e.getMessage().contains("released"), e.getMessage());
+                assertEquals(0.7, masks.sparsity(), 1e-3, "the hand-over survives the release");
                 assertEquals(MLP_WEIGHTS, List.copyOf(masks.names()));
                 PruningTrainingConfig second =
                         PruningTrainer.builder().schedule(PruningSchedule.none()).startFrom(masks).build()
