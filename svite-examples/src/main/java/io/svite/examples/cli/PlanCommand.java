@@ -37,7 +37,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", description = "DeiT preset: deit-mini (default), deit-tiny, deit-small, deit-base.")
     String model = "deit-mini";
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default) or svite.")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite, omp, gmp, tp or small-dense.")
     String method = "dense";
 
     @Option(names = "--json", description = "Print JSON: {model, method, params, denseParams, macs, denseMacs, macsSaving, layers: [{name, shape, density}]}.")
@@ -47,11 +47,19 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin TokenOptions tokens;
 
+    @Mixin BaselineOptions baselines;
+
     @Override
     public Integer call() {
         DeiTConfig config = DeiTConfig.preset(model);
         if (tokens.selection() != null) {
             config = config.withTokenSelection(tokens.selection());
+        }
+        baselines.requireFor(method);
+        if (BaselineOptions.METHODS.contains(method)) {
+            sparse.requireOnlySparsity(method);
+            System.out.print(BaselinePlan.of(model, method, config, sparse.sparsity(), baselines).render(json));
+            return 0;
         }
         SparseTrainer recipe;
         switch (method) {
@@ -64,7 +72,7 @@ final class PlanCommand implements Callable<Integer> {
                 recipe = SparseTrainer.builder().distribution(sparse.distribution()).updateEvery(1).until(1).build();
                 break;
             default:
-                throw new IllegalArgumentException("unknown method '" + method + "'; known: dense, svite");
+                throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", TrainCommand.METHODS));
         }
         SparsityReport plan;
         try (NDManager manager = NDManager.newBaseManager()) {

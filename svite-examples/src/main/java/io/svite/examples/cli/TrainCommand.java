@@ -89,12 +89,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default) or svite (unstructured dynamic sparse training; see the SViTE options).")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options), or a baseline: omp (one-shot global magnitude pruning, then fine-tuning), gmp (gradual magnitude pruning), tp (Taylor pruning), small-dense (a shallower dense DeiT at the parameter budget of --sparsity).")
     String method = "dense";
 
     @Mixin SviteOptions sparse;
 
     @Mixin TokenOptions tokens;
+
+    @Mixin BaselineOptions baselines;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Read option values from a YAML or JSON recipe (keys are the option names, e.g. 'epochs: 3'); flags override it. Every run with --out writes its effective recipe as recipe.json, which --config reads back.")
     Path config;
@@ -146,19 +148,26 @@ final class TrainCommand implements Callable<Integer> {
      * @return the method
      */
     TrainingMethod method(TrainRecipe recipe) {
+        baselines.requireFor(method);
         switch (method) {
             case "dense":
                 sparse.requireUnused(method);
                 return new DenseMethod();
             case "svite":
                 return new SviteMethod(sparse.recipe(recipe.seed()));
+            case "omp":
+            case "gmp":
+            case "tp":
+            case "small-dense":
+                sparse.requireOnlySparsity(method);
+                return baselines.method(method, sparse.sparsity(), recipe);
             default:
                 throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", METHODS));
         }
     }
 
     /** The methods {@code --method} accepts. */
-    static final java.util.List<String> METHODS = java.util.List.of("dense", "svite");
+    static final java.util.List<String> METHODS = java.util.List.of("dense", "svite", "omp", "gmp", "tp", "small-dense");
 
     static ImageData openData(TrainRecipe recipe) {
         Optional<Path> dir = Optional.ofNullable(recipe.data()).map(Paths::get);
