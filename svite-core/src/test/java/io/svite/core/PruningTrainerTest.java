@@ -390,6 +390,33 @@ class PruningTrainerTest {
         }
     }
 
+    @Test
+    void gradualTaylorPruningLeaksNoArraysAcrossEventsAndFreesItsScoresAfterTheLast() {
+        PruningSchedule schedule = PruningSchedule.cubic().sparsity(0.8).from(2).until(14).events(6).build();
+        PruningTrainingConfig config =
+                PruningTrainer.builder().schedule(schedule).criterion(PruneCriterion.taylor()).build().configure(dense());
+        try (Model model = Mlp.model();
+                Trainer trainer = model.newTrainer(config)) {
+            trainer.initialize(INPUT);
+            List<Integer> afterEvents = new java.util.ArrayList<>();
+            for (long t = 1; t <= 18; t++) {
+                Mlp.step(trainer, model.getNDManager(), 16, t);
+                final long step = t;
+                if (schedule.events().stream().anyMatch(e -> e.step() == step)) {
+                    afterEvents.add(managed(model));
+                    assertEquals(schedule.sparsityAt(t), config.run().report().sparsity(), 1.0 / 3200);
+                }
+            }
+            assertEquals(6, afterEvents.size());
+            for (int i = 1; i < 5; i++) {
+                assertEquals(afterEvents.get(0), afterEvents.get(i), "arrays after event " + (i + 1) + ": " + afterEvents);
+            }
+            assertEquals(afterEvents.get(0) - MLP_WEIGHTS.size(), (int) afterEvents.get(5),
+                    "the summed scores (one per tensor) are freed after the last event");
+            assertEquals(null, config.run().state.scoresOf("01Linear_weight"));
+        }
+    }
+
     // ------------------------------------------------------------------ hand-over between phases
 
     @Test
