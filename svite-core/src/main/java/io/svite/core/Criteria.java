@@ -8,6 +8,7 @@ final class Criteria {
     static final Magnitude MAGNITUDE = new Magnitude();
     static final GradientMagnitude GRADIENT_MAGNITUDE = new GradientMagnitude();
     static final RandomScore RANDOM = new RandomScore();
+    static final Taylor TAYLOR = new Taylor();
 
     private Criteria() {}
 
@@ -21,6 +22,24 @@ final class Criteria {
         @Override
         public String toString() {
             return "magnitude";
+        }
+    }
+
+    /** |W ⊙ ∂L/∂W|, computed in the weight's (scoped) manager. */
+    record Taylor() implements PruneCriterion {
+        @Override
+        public NDArray score(NDArray weight, NDArray gradient) {
+            return weight.mul(gradient).abs();
+        }
+
+        @Override
+        public boolean usesGradient() {
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "taylor";
         }
     }
 

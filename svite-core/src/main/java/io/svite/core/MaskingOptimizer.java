@@ -14,13 +14,23 @@ import io.svite.core.training.MomentumPolicy;
  * Adam, AdamW or SGD-momentum would move pruned weights off zero within a few steps. Mask changes
  * reported by an engine around this one (the structured engine) are passed on to a mask-aware
  * delegate.
+ *
+ * <p>The masking itself is the engine's ({@link SparseState} for SViTE, {@link PruningState} for
+ * the pruning baselines): this class only routes DJL's {@code update} calls to it, so either
+ * engine refuses to wrap an optimizer the other has already wrapped.
  */
 final class MaskingOptimizer extends Optimizer implements MaskAwareOptimizer {
 
-    private final Optimizer delegate;
-    private final SparseState state;
+    /** What an engine does with one optimizer update of one parameter copy. */
+    @FunctionalInterface
+    interface MaskedUpdate {
+        void update(String parameterId, NDArray weight, NDArray grad);
+    }
 
-    MaskingOptimizer(Optimizer delegate, SparseState state) {
+    private final Optimizer delegate;
+    private final MaskedUpdate state;
+
+    MaskingOptimizer(Optimizer delegate, MaskedUpdate state) {
         super(new NoSettings());
         this.delegate = delegate;
         this.state = state;

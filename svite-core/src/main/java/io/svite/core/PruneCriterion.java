@@ -23,6 +23,18 @@ public interface PruneCriterion {
     NDArray score(NDArray weight, NDArray gradient);
 
     /**
+     * Whether the score reads the gradient. The pruning engine ({@link PruningTrainer}) sums such
+     * scores over the batches before each pruning event instead of using one batch, and refuses
+     * them for an event at step 0, where no gradient exists yet. SViTE's prune-and-grow uses the
+     * gradient of the current batch either way.
+     *
+     * @return true if {@link #score} depends on {@code gradient}; false by default
+     */
+    default boolean usesGradient() {
+        return false;
+    }
+
+    /**
      * |W|: prune the smallest weights (SViTE, RigL, SET). The default.
      *
      * @return the criterion
@@ -39,5 +51,18 @@ public interface PruneCriterion {
      */
     static PruneCriterion random() {
         return Criteria.RANDOM;
+    }
+
+    /**
+     * |W ⊙ ∂L/∂W|: the first-order Taylor estimate of how much the loss changes when an entry is
+     * set to zero (Molchanov et al., "Importance Estimation for Neural Network Pruning", 2019, at
+     * the granularity of single weights). Since it estimates a change of the loss, scores of
+     * different layers are comparable, which is what a global threshold needs. {@link
+     * #usesGradient()} is true: {@link PruningTrainer} sums it over batches.
+     *
+     * @return the criterion
+     */
+    static PruneCriterion taylor() {
+        return Criteria.TAYLOR;
     }
 }

@@ -108,7 +108,7 @@ public final class SparseTrainer {
                             + " StructuredTrainer.Builder.unstructured(...)");
         }
         SparseState state = new SparseState(this, optimizer);
-        return new SparseTrainingConfig(config, state, new MaskingOptimizer(optimizer, state));
+        return new SparseTrainingConfig(config, state, new MaskingOptimizer(optimizer, state::update));
     }
 
     /**

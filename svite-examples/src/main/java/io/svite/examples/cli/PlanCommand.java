@@ -39,7 +39,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", description = "DeiT preset: deit-mini (default), deit-tiny, deit-small, deit-base.")
     String model = "deit-mini";
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite or s2vite (params and MACs of the compacted model).")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite, s2vite (params and MACs of the compacted model), omp, gmp, tp or small-dense.")
     String method = "dense";
 
     @Option(names = "--json", description = "Print JSON: {model, method, params, denseParams, macs, denseMacs, macsSaving, layers: [{name, shape, density}]}.")
@@ -53,11 +53,19 @@ final class PlanCommand implements Callable<Integer> {
 
     private String label;
 
+    @Mixin BaselineOptions baselines;
+
     @Override
     public Integer call() {
         DeiTConfig config = DeiTConfig.preset(model);
         if (tokens.selection() != null) {
             config = config.withTokenSelection(tokens.selection());
+        }
+        baselines.requireFor(method);
+        if (BaselineOptions.METHODS.contains(method)) {
+            sparse.requireOnlySparsity(method);
+            System.out.print(BaselinePlan.of(model, method, config, sparse.sparsity(), baselines).render(json));
+            return 0;
         }
         SparseTrainer recipe;
         // a dense model is SViTE at sparsity 0: every selected weight at density 1
@@ -87,7 +95,7 @@ final class PlanCommand implements Callable<Integer> {
                 break;
             }
             default:
-                throw new IllegalArgumentException("unknown method '" + method + "'; known: dense, svite, s2vite");
+                throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", TrainCommand.METHODS));
         }
         SparsityReport plan;
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -18,7 +18,7 @@ final class SviteOptions {
     /** Sparsity of the main job and the default of {@code --sparsity}. */
     static final double DEFAULT_SPARSITY = 0.5;
 
-    @Option(names = "--sparsity", paramLabel = "S", description = "SViTE: overall sparsity of the masked weights, in [0, 1) (default: 0.5).")
+    @Option(names = "--sparsity", paramLabel = "S", description = "SViTE and the baselines omp, gmp, tp, small-dense: overall sparsity of the masked weights (for small-dense: the sparsity whose parameter budget the shallower model matches), in [0, 1) (default: 0.5).")
     Double sparsity;
 
     @Option(names = "--distribution", paramLabel = "KIND", description = "SViTE: how the sparsity is spread over layers: erk (Erdős–Rényi-Kernel, default), er (Erdős–Rényi) or uniform.")
@@ -89,6 +89,31 @@ final class SviteOptions {
             default:
                 throw new IllegalArgumentException(
                         "unknown decay '" + kind + "'; use cosine, cosine-floor, linear or constant");
+        }
+    }
+
+    /**
+     * The requested sparsity, for the methods that share {@code --sparsity} with SViTE.
+     *
+     * @return {@code --sparsity}, or its default
+     */
+    double sparsity() {
+        return sparsity == null ? DEFAULT_SPARSITY : sparsity;
+    }
+
+    /**
+     * Refuses every SViTE option but {@code --sparsity}, for a method that shares only the sparsity.
+     *
+     * @param method the chosen method
+     * @throws IllegalArgumentException naming the first option given
+     */
+    void requireOnlySparsity(String method) {
+        Double shared = sparsity;
+        sparsity = null;
+        try {
+            requireUnused(method);
+        } finally {
+            sparsity = shared;
         }
     }
 

@@ -85,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options) or s2vite (heads and neurons, ending with the compacted model; see the S2ViTE options).")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options), s2vite (heads and neurons, ending with the compacted model; see the S2ViTE options), or a baseline: omp (one-shot global magnitude pruning, then fine-tuning), gmp (gradual magnitude pruning), tp (Taylor pruning), small-dense (a shallower dense DeiT at the parameter budget of --sparsity).")
     String method = "dense";
 
     @Mixin SviteOptions sparse;
@@ -93,6 +93,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin S2viteOptions structured;
 
     @Mixin TokenOptions tokens;
+
+    @Mixin BaselineOptions baselines;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Read option values from a YAML or JSON recipe (keys are the option names, e.g. 'epochs: 3'); flags override it. Every run with --out writes its effective recipe as recipe.json, which --config reads back.")
     Path config;
@@ -144,6 +146,7 @@ final class TrainCommand implements Callable<Integer> {
      * @return the method
      */
     TrainingMethod method(TrainRecipe recipe) {
+        baselines.requireFor(method);
         switch (method) {
             case "dense":
                 sparse.requireUnused(method);
@@ -158,13 +161,20 @@ final class TrainCommand implements Callable<Integer> {
                 S2viteMethod.compactedArchitecture(DeiTConfig.preset(recipe.model()), s2vite.budget());
                 return new S2viteMethod(s2vite);
             }
+            case "omp":
+            case "gmp":
+            case "tp":
+            case "small-dense":
+                sparse.requireOnlySparsity(method);
+                structured.requireUnused(method);
+                return baselines.method(method, sparse.sparsity(), recipe);
             default:
                 throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", METHODS));
         }
     }
 
     /** The methods {@code --method} accepts. */
-    static final java.util.List<String> METHODS = java.util.List.of("dense", "svite", "s2vite");
+    static final java.util.List<String> METHODS = java.util.List.of("dense", "svite", "s2vite", "omp", "gmp", "tp", "small-dense");
 
     static ImageData openData(TrainRecipe recipe) {
         return Conversions.openData(
