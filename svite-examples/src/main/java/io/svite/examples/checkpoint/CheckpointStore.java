@@ -91,8 +91,14 @@ public final class CheckpointStore {
         return new CheckpointStore(runDir.resolve(FOLDER), Storage.local());
     }
 
-    /** A store over another storage (tests: a disk that fills up). */
-    static CheckpointStore in(Path runDir, Storage storage) {
+    /**
+     * The checkpoints of a run folder, written through another storage (tests: a disk that fills up).
+     *
+     * @param runDir the run folder
+     * @param storage where bytes, syncs and renames go
+     * @return the store
+     */
+    public static CheckpointStore in(Path runDir, Storage storage) {
         return new CheckpointStore(runDir.resolve(FOLDER), storage);
     }
 
@@ -240,8 +246,8 @@ public final class CheckpointStore {
             }
             return new StoredCheckpoint(checkpoint, step, manifest);
         } catch (NoSuchFileException e) {
-            throw new CheckpointException(
-                    "checkpoint " + name + " is incomplete: " + checkpoint.relativize(Path.of(e.getFile())) + " is missing", e);
+            String missing = e.getFile() == null ? "a file" : Path.of(e.getFile()).getFileName().toString();
+            throw new CheckpointException("checkpoint " + name + " is incomplete: " + missing + " is missing", e);
         } catch (CheckpointException e) {
             throw e;
         } catch (IOException e) {

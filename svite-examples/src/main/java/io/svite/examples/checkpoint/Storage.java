@@ -10,9 +10,10 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The file-writing seam of the checkpoint store: every byte the store writes, every sync and every
- * rename goes through here, so a test can put a failing disk (ENOSPC, I/O errors) under it.
+ * rename goes through here, so a test can put a failing disk (ENOSPC, I/O errors) under it. States
+ * that write their own files ({@code Checkpointable}) write to the local disk directly.
  */
-interface Storage {
+public interface Storage {
 
     /**
      * Opens a new file for writing; it must not exist yet.
