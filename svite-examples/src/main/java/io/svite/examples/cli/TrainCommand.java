@@ -263,18 +263,18 @@ final class TrainCommand implements Callable<Integer> {
         if (name == null) {
             return Engine.getInstance().defaultDevice();
         }
-        try {
-            Device d = Device.fromName(name);
-            if (d.isGpu() && d.getDeviceId() >= Engine.getInstance().getGpuCount()) {
-                throw new IllegalArgumentException(
-                        "device " + name + " is not available; this machine has " + Engine.getInstance().getGpuCount() + " GPU(s)");
-            }
-            return d;
-        } catch (RuntimeException e) {
-            if (e instanceof IllegalArgumentException) {
-                throw e;
-            }
-            throw new IllegalArgumentException("unknown device '" + name + "'; use cpu, gpu or gpu:N", e);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(cpu|gpu)(?::?(\\d+))?").matcher(name.trim());
+        if (!m.matches() || (m.group(1).equals("cpu") && m.group(2) != null)) {
+            throw new IllegalArgumentException("unknown device '" + name + "'; use cpu, gpu or gpu:N");
         }
+        if (m.group(1).equals("cpu")) {
+            return Device.cpu();
+        }
+        int id = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        int gpus = Engine.getInstance().getGpuCount();
+        if (id >= gpus) {
+            throw new IllegalArgumentException("device " + name + " is not available; this machine has " + gpus + " GPU(s)");
+        }
+        return Device.gpu(id);
     }
 }
