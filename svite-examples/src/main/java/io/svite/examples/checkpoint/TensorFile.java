@@ -1,5 +1,6 @@
 package io.svite.examples.checkpoint;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -58,7 +59,7 @@ public final class TensorFile {
         byte[] chunk = new byte[CHUNK];
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
             NDArray array = e.getValue();
-            ByteBuffer values = array.toByteBuffer().order(ByteOrder.nativeOrder());
+            ByteBuffer values = hostBytes(array);
             if (requireFinite && !finite(values, array.getDataType())) {
                 throw new NonFiniteValuesException(e.getKey());
             }
@@ -77,6 +78,22 @@ public final class TensorFile {
             }
         }
         data.flush();
+    }
+
+    /**
+     * The values of an array as host bytes. DJL's {@code toByteBuffer} copies a device array to the
+     * CPU into the array's own manager (a parameter's: the model's, never closed during training);
+     * the copy is made here in a scope that is closed at once.
+     */
+    private static ByteBuffer hostBytes(NDArray array) {
+        if (array.getDevice().equals(Device.cpu())) {
+            return array.toByteBuffer().order(ByteOrder.nativeOrder());
+        }
+        try (NDManager scope = NDManager.newBaseManager(Device.cpu())) {
+            NDArray host = array.toDevice(Device.cpu(), true);
+            host.attach(scope);
+            return host.toByteBuffer().order(ByteOrder.nativeOrder());
+        }
     }
 
     /**
