@@ -62,7 +62,7 @@ class MethodContextSoakTest {
             for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
                 jvm += pool.getMemoryUsed();
             }
-            return new Sample(step, rssKb(), jvm / 1024, arrays);
+            return new Sample(step, residentKb(), jvm / 1024, arrays);
         }
     }
 
@@ -111,7 +111,7 @@ class MethodContextSoakTest {
         return num / den;
     }
 
-    static long rssKb() {
+    static long residentKb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
