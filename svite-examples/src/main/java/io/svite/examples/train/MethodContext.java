@@ -102,16 +102,6 @@ public final class MethodContext implements AutoCloseable {
             Device device,
             DeiTConfig architecture,
             PrintStream progressOut,
-            Consumer<List<EpochMetrics>> afterEpoch) {
-        this(recipe, data, device, architecture, progressOut, afterEpoch, null);
-    }
-
-    MethodContext(
-            TrainRecipe recipe,
-            ImageData data,
-            Device device,
-            DeiTConfig architecture,
-            PrintStream progressOut,
             Consumer<List<EpochMetrics>> afterEpoch,
             RunCheckpoints checkpoints) {
         this.recipe = recipe;
