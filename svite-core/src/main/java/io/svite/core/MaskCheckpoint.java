@@ -28,7 +28,7 @@ import java.util.zip.CRC32;
  * The mask checkpoint file: everything SViTE needs to resume where it stopped.
  *
  * <p>Layout: the magic {@code SVITEMSK}, a format version (int), a JSON header (length-prefixed:
- * step, seed and every selected tensor's display name, shape and active count), the masks and
+ * step, updates so far, seed and every selected tensor's display name, shape and active count), the masks and
  * ever-active sets as a DJL {@code NDList} of uint8 arrays (length-prefixed), and a CRC-32 of
  * everything before it. The file is written to a temporary name and renamed, so a crash never
  * leaves half a checkpoint; a truncated, corrupt or foreign file is refused with a message that
@@ -56,11 +56,12 @@ final class MaskCheckpoint {
      *
      * @param file where it was read from
      * @param step optimizer steps done when it was saved
+     * @param updates mask updates done by then, or -1 if the file predates the field
      * @param seed the run's mask seed
      * @param entries one per selected tensor
      * @param payload the encoded arrays
      */
-    record Contents(Path file, long step, long seed, List<Entry> entries, byte[] payload) {
+    record Contents(Path file, long step, long updates, long seed, List<Entry> entries, byte[] payload) {
 
         NDList decode(NDManager manager) {
             try {
@@ -79,9 +80,10 @@ final class MaskCheckpoint {
         return "ever:" + display;
     }
 
-    static void write(Path file, long step, long seed, List<SparseLayer> layers) throws IOException {
+    static void write(Path file, long step, long updates, long seed, List<SparseLayer> layers) throws IOException {
         JsonObject header = new JsonObject();
         header.addProperty("step", step);
+        header.addProperty("updates", updates);
         header.addProperty("seed", seed);
         JsonArray entries = new JsonArray();
         byte[] payload;
@@ -196,8 +198,14 @@ final class MaskCheckpoint {
                 }
                 entries.add(new Entry(e.get("parameter").getAsString(), dims, e.get("active").getAsLong()));
             }
+            long updates = header.has("updates") ? header.get("updates").getAsLong() : -1;
             return new Contents(
-                    file, header.get("step").getAsLong(), header.get("seed").getAsLong(), List.copyOf(entries), payload);
+                    file,
+                    header.get("step").getAsLong(),
+                    updates,
+                    header.get("seed").getAsLong(),
+                    List.copyOf(entries),
+                    payload);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("mask checkpoint " + file + " has a malformed header: " + e.getMessage(), e);
         }

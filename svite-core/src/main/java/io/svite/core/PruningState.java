@@ -509,7 +509,7 @@ final class PruningState {
                 }
                 view.add(s);
             }
-            MaskCheckpoint.write(file, steps, 0, view);
+            MaskCheckpoint.write(file, steps, done, 0, view);
         }
     }
 

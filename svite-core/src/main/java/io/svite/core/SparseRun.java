@@ -8,8 +8,9 @@ import java.nio.file.Path;
  * step counter, and saving or resuming its masks next to a model.
  *
  * <p>A checkpoint is written to {@code dir/name.masks} (the model's own files are {@code
- * dir/name-0000.params}); it holds every mask, the ever-active sets and the step, so a run
- * resumed from it continues the schedule where it stopped. Optimizer state is not in it.
+ * dir/name-0000.params}); it holds every mask, the ever-active sets, the step and the number of
+ * updates so far, so a run resumed from it continues the schedule where it stopped. Optimizer state
+ * is not in it (a run checkpoint of the examples' training loop carries it next to this file).
  */
 public final class SparseRun {
 
@@ -39,7 +40,7 @@ public final class SparseRun {
     }
 
     /**
-     * Mask updates (prune-and-grow events) done in this run.
+     * Mask updates (prune-and-grow events) done (including those before a resumed checkpoint).
      *
      * @return the number of updates
      */

@@ -167,6 +167,7 @@ final class SparseState {
         if (resume != null) {
             installFromCheckpoint(resume);
             steps = resume.step();
+            rewrites = resume.updates() >= 0 ? resume.updates() : updatesUpTo(resume.step());
             resume = null;
         } else {
             installInitialMasks();
@@ -188,6 +189,17 @@ final class SparseState {
                             recipe.grow(),
                             steps));
         }
+    }
+
+    /** The update steps of the schedule in 1..step (for checkpoints written before they held the count). */
+    private long updatesUpTo(long step) {
+        long n = 0;
+        for (long t = 1; t <= step; t++) {
+            if (recipe.schedule().isUpdateStep(t)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void installInitialMasks() {
@@ -509,7 +521,7 @@ final class SparseState {
         if (!maskRoot.isOpen()) {
             throw new IllegalStateException("the model was closed; save the masks before closing it");
         }
-        MaskCheckpoint.write(file, steps, recipe.seed(), new ArrayList<>(layers.values()));
+        MaskCheckpoint.write(file, steps, rewrites, recipe.seed(), new ArrayList<>(layers.values()));
     }
 
     void resumeFrom(MaskCheckpoint.Contents contents) {

@@ -69,10 +69,11 @@ class SparseRunTest {
                     assertArrayEquals(saved.get(i), restored.get(i));
                 }
                 assertThrows(IllegalStateException.class, () -> config.run().resumeFrom(dir, "mlp"));
+                assertEquals(2, config.run().updates(), "the updates before the checkpoint count");
                 Mlp.step(trainer, model.getNDManager(), 16, 8);
-                assertEquals(0, config.run().updates());
+                assertEquals(2, config.run().updates());
                 Mlp.step(trainer, model.getNDManager(), 16, 9);
-                assertEquals(1, config.run().updates(), "step 9 is the schedule's next update");
+                assertEquals(3, config.run().updates(), "step 9 is the schedule's next update");
                 assertEquals(9, config.run().step());
                 assertEquals(0.6, config.run().report().sparsity(), 1e-3);
             }
@@ -125,6 +126,39 @@ class SparseRunTest {
                 IllegalArgumentException e =
                         assertThrows(IllegalArgumentException.class, () -> trainer.initialize(SparseTrainerTest.INPUT));
                 assertTrue(e.getMessage().contains("05Linear"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void theTrainingConfigCheckpointsItsRunAsACheckpointable() throws Exception {
+        List<float[]> saved;
+        Path state = dir.resolve("state");
+        Files.createDirectories(state);
+        try (Model model = Mlp.model()) {
+            SparseTrainingConfig config = recipe(0.6).configure(SparseTrainerTest.dense(SparseTrainerTest.adamW()));
+            assertEquals("svite", config.checkpointName());
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(SparseTrainerTest.INPUT);
+                for (int step = 1; step <= 4; step++) {
+                    Mlp.step(trainer, model.getNDManager(), 16, step);
+                }
+                config.writeCheckpoint(state);
+                saved = masks(model, config.run());
+            }
+        }
+        assertTrue(Files.size(state.resolve("sparse.masks")) > 0);
+        try (Model model = Mlp.model()) {
+            SparseTrainingConfig config = recipe(0.6).configure(SparseTrainerTest.dense(SparseTrainerTest.adamW()));
+            config.readCheckpoint(state);
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(SparseTrainerTest.INPUT);
+                assertEquals(4, config.run().step());
+                assertEquals(1, config.run().updates());
+                List<float[]> restored = masks(model, config.run());
+                for (int i = 0; i < saved.size(); i++) {
+                    assertArrayEquals(saved.get(i), restored.get(i));
+                }
             }
         }
     }

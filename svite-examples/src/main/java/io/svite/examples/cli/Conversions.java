@@ -37,12 +37,11 @@ final class Conversions {
         if (name == null) {
             return Engine.getInstance().defaultDevice();
         }
-        Device d;
-        try {
-            d = Device.fromName(name);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("unknown device '" + name + "'; use cpu, gpu or gpu:N", e);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(cpu|gpu)(?::(\\d+))?").matcher(name.trim());
+        if (!m.matches() || (m.group(1).equals("cpu") && m.group(2) != null)) {
+            throw new IllegalArgumentException("unknown device '" + name + "'; use cpu, gpu or gpu:N");
         }
+        Device d = m.group(1).equals("cpu") ? Device.cpu() : Device.gpu(m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
         if (d.isGpu() && d.getDeviceId() >= Engine.getInstance().getGpuCount()) {
             throw new IllegalArgumentException(
                     "device " + name + " is not available; this machine has " + Engine.getInstance().getGpuCount()

@@ -156,18 +156,38 @@ public final class RecipeFile {
      * @return the file, or null
      */
     static Path configArgument(String[] args) {
+        return pathArgument(args, "--config");
+    }
+
+    /**
+     * Finds {@code --resume DIR} or {@code --resume=DIR} among raw arguments.
+     *
+     * @param args the arguments
+     * @return the run folder, or null
+     */
+    static Path resumeArgument(String[] args) {
+        return pathArgument(args, "--resume");
+    }
+
+    private static Path pathArgument(String[] args, String option) {
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
+            if (args[i].equals(option) && i + 1 < args.length) {
                 return Path.of(args[i + 1]);
             }
-            if (args[i].startsWith("--config=")) {
-                return Path.of(args[i].substring("--config=".length()));
+            if (args[i].startsWith(option + "=")) {
+                return Path.of(args[i].substring(option.length() + 1));
             }
         }
         return null;
     }
 
-    private static String name(OptionSpec o) {
+    /**
+     * An option's name without dashes, as used in recipe files.
+     *
+     * @param o the option
+     * @return e.g. {@code batch-size}
+     */
+    static String name(OptionSpec o) {
         String longest = o.longestName();
         return longest.replaceFirst("^-+", "").toLowerCase(Locale.ROOT);
     }

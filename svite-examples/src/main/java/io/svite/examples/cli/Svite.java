@@ -38,6 +38,23 @@ public final class Svite implements Runnable {
         cli.setExecutionExceptionHandler(new ErrorHandler());
         cli.setParameterExceptionHandler(new ErrorHandler());
         java.nio.file.Path config = RecipeFile.configArgument(args);
+        java.nio.file.Path resume = RecipeFile.resumeArgument(args);
+        if (resume != null && args.length > 0 && args[0].equals("train")) {
+            // a resumed run takes its recipe from its folder
+            if (config != null) {
+                cli.getErr().println("svite: --resume takes the recipe from the run folder; do not give --config too");
+                cli.getErr().flush();
+                return ErrorHandler.USAGE;
+            }
+            config = resume.resolve("recipe.json");
+            if (!java.nio.file.Files.isRegularFile(config)) {
+                cli.getErr().println("svite: " + resume + " is not a run folder to resume: it has no recipe.json"
+                        + (java.nio.file.Files.exists(resume) ? "" : " (it does not exist)")
+                        + "; start a run with 'svite train --out DIR'");
+                cli.getErr().flush();
+                return ErrorHandler.USAGE;
+            }
+        }
         if (config != null && args.length > 0 && cli.getSubcommands().containsKey(args[0])) {
             try {
                 CommandLine sub = cli.getSubcommands().get(args[0]);

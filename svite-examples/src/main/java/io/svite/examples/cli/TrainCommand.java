@@ -3,6 +3,8 @@ package io.svite.examples.cli;
 import ai.djl.Device;
 
 import io.svite.examples.data.ImageData;
+import io.svite.examples.checkpoint.CheckpointStore;
+import io.svite.examples.train.CheckpointPolicy;
 import io.svite.examples.train.RunFolder;
 import io.svite.examples.train.TrainRecipe;
 import io.svite.examples.train.TrainReport;
@@ -22,6 +24,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code svite train}: trains a DeiT and prints the report. */
@@ -96,13 +99,29 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin BaselineOptions baselines;
 
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "With --out: also write a checkpoint every STEPS optimizer steps, counted over the whole run (default: only at the end of every epoch).")
+    Long checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", paramLabel = "K", description = "With --out: keep the newest K checkpoints in DIR/checkpoints (default: 3).")
+    Integer keepCheckpoints;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR (a run folder written with --out) from its newest complete checkpoint, with the recipe in DIR/recipe.json; the result is the one the run would have had without the interruption. Only --checkpoint-every, --keep-checkpoints, --device, --json and --quiet may be given with it.")
+    Path resume;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Read option values from a YAML or JSON recipe (keys are the option names, e.g. 'epochs: 3'); flags override it. Every run with --out writes its effective recipe as recipe.json, which --config reads back.")
     Path config;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /** Options that may differ when a run is resumed: they do not change what is computed. */
+    static final Set<String> CHANGEABLE_ON_RESUME = Set.of("checkpoint-every", "keep-checkpoints", "device");
+
     @Override
     public Integer call() throws Exception {
+        if (resume != null) {
+            checkResumeOptions();
+            out = resume;
+        }
         TrainRecipe recipe =
                 new TrainRecipe(
                         model,
@@ -123,13 +142,20 @@ final class TrainCommand implements Callable<Integer> {
         TrainingMethod trainingMethod = method(recipe);
         DeiTConfig.preset(recipe.model()); // fail on an unknown model before loading any data
         Device dev = device(device);
-        RunFolder folder = out == null ? null : RunFolder.create(out);
-        if (folder != null) {
-            folder.writeAtomically("recipe.json", RecipeFile.effectiveJson(spec));
-        }
+        CheckpointPolicy policy = checkpointPolicy();
         try (ImageData images = openData(recipe)) {
+            TrainingRun run = new TrainingRun(recipe, images, dev, quiet ? null : System.err);
+            run.check(trainingMethod); // everything that can be refused is refused before anything is written
+            RunFolder folder = null;
+            if (resume != null) {
+                folder = RunFolder.existing(resume);
+            } else if (out != null) {
+                refuseFolderWithCheckpoints(out);
+                folder = RunFolder.create(out);
+                folder.writeAtomically("recipe.json", RecipeFile.effectiveJson(spec));
+            }
             TrainResult result =
-                    new TrainingRun(recipe, images, dev, quiet ? null : System.err).run(trainingMethod, folder);
+                    resume != null ? run.resume(trainingMethod, folder, policy) : run.run(trainingMethod, folder, policy);
             if (folder != null) {
                 folder.writeResult(result);
             }
@@ -170,6 +196,60 @@ final class TrainCommand implements Callable<Integer> {
                 return baselines.method(method, sparse.sparsity(), recipe);
             default:
                 throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", METHODS));
+        }
+    }
+
+    /**
+     * The checkpoint policy of {@code --checkpoint-every} and {@code --keep-checkpoints}.
+     *
+     * @return the policy
+     * @throws IllegalArgumentException for values out of range, or the options given without a run folder
+     */
+    CheckpointPolicy checkpointPolicy() {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        if (out == null && resume == null) {
+            for (String option : new String[] {"--checkpoint-every", "--keep-checkpoints"}) {
+                if (parsed != null && parsed.hasMatchedOption(option)) {
+                    throw new IllegalArgumentException(option + " needs a run folder: give --out DIR");
+                }
+            }
+        }
+        if (checkpointEvery != null && checkpointEvery < 1) {
+            throw new IllegalArgumentException(
+                    "--checkpoint-every must be >= 1 step (leave it out to checkpoint at the end of every epoch only), got "
+                            + checkpointEvery);
+        }
+        if (keepCheckpoints != null && keepCheckpoints < 1) {
+            throw new IllegalArgumentException("--keep-checkpoints must be >= 1, got " + keepCheckpoints);
+        }
+        return new CheckpointPolicy(
+                checkpointEvery == null ? 0 : checkpointEvery,
+                keepCheckpoints == null ? CheckpointPolicy.DEFAULT_KEEP : keepCheckpoints);
+    }
+
+    /** A resumed run takes its recipe from its folder: recipe options on the command line are refused. */
+    private void checkResumeOptions() {
+        if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("--resume " + resume + " continues in its own folder; do not give --out " + out);
+        }
+        for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = RecipeFile.name(o);
+            if (!RecipeFile.NOT_RECIPE.contains(name) && !CHANGEABLE_ON_RESUME.contains(name)) {
+                throw new IllegalArgumentException(
+                        o.longestName() + " cannot be given with --resume: a resumed run continues with the recipe in "
+                                + resume.resolve("recipe.json") + " (only --checkpoint-every, --keep-checkpoints,"
+                                + " --device, --json and --quiet may change)");
+            }
+        }
+    }
+
+    /** A new run must not mix its checkpoints with an earlier run's. */
+    private static void refuseFolderWithCheckpoints(Path dir) throws java.io.IOException {
+        java.util.List<Path> existing = CheckpointStore.in(dir).list();
+        if (!existing.isEmpty()) {
+            throw new IllegalArgumentException(
+                    dir + " already holds checkpoints of a run (newest: " + existing.get(existing.size() - 1).getFileName()
+                            + "); resume it with 'svite train --resume " + dir + "' or choose another --out");
         }
     }
 

@@ -61,6 +61,16 @@ public interface ImageData extends AutoCloseable {
     RandomAccessDataset train(InputSpec target, Sampler sampler);
 
     /**
+     * The number of training images, without preparing a dataset where the implementation knows
+     * it (used to check a recipe before anything is written).
+     *
+     * @return images in the training split
+     */
+    default long trainCount() {
+        return train(nativeInput(), new SeededSampler(1, false, 0)).size();
+    }
+
+    /**
      * The test split, in a fixed order.
      *
      * @param target the model's input

@@ -81,6 +81,11 @@ public final class InMemoryImageData implements ImageData {
         return trainImages.size();
     }
 
+    @Override
+    public long trainCount() {
+        return trainImages.count();
+    }
+
     /**
      * The training images as stored.
      *

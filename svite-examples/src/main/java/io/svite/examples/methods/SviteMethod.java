@@ -13,7 +13,9 @@ import io.svite.examples.train.MethodContext;
 import io.svite.examples.train.MethodOutcome;
 import io.svite.examples.train.SviteRecipe;
 import io.svite.examples.train.TrainingMethod;
+import io.svite.examples.train.TrainRecipe;
 import io.svite.examples.train.TrainingPhase;
+import io.svite.models.deit.DeiTConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +50,12 @@ public final class SviteMethod implements TrainingMethod {
     @Override
     public String name() {
         return "svite";
+    }
+
+    /** Builds the engine's recipe for the run's steps, which checks its schedule against them. */
+    @Override
+    public void check(TrainRecipe run, DeiTConfig architecture, long stepsPerEpoch) {
+        recipe.trainer(run.epochs() * stepsPerEpoch);
     }
 
     @Override

@@ -7,20 +7,32 @@ import ai.djl.ndarray.types.DataType;
 
 /**
  * Sums per-batch losses and correct counts on the device, so the training loop reads nothing back
- * to the host until a value is displayed.
+ * to the host until a value is displayed or checked.
+ *
+ * <p>It also watches for divergence on the device: {@code allFinite} stays 1 while every loss so
+ * far was finite and {@code finitePrefix} counts the batches before the first NaN or infinite loss,
+ * so one read-back at any later time says whether, and at which batch, the loss went bad.
  */
 final class DeviceAccumulator implements AutoCloseable {
 
     private final NDManager manager;
-    private final NDArray lossSum;
-    private final NDArray correct;
+    private NDArray lossSum;
+    private NDArray correct;
+    private NDArray allFinite;
+    private NDArray finitePrefix;
     private long batches;
     private long samples;
 
     DeviceAccumulator(Device device) {
         manager = NDManager.newBaseManager(device);
-        lossSum = manager.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32);
-        correct = manager.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32);
+        lossSum = scalar(0f);
+        correct = scalar(0f);
+        allFinite = scalar(1f);
+        finitePrefix = scalar(0f);
+    }
+
+    private NDArray scalar(float value) {
+        return manager.create(value);
     }
 
     /**
@@ -31,7 +43,11 @@ final class DeviceAccumulator implements AutoCloseable {
      * @param labels class indices (B)
      */
     void add(NDArray loss, NDArray logits, NDArray labels) {
-        lossSum.addi(loss.toType(DataType.FLOAT32, false));
+        NDArray l = loss.toType(DataType.FLOAT32, false);
+        lossSum.addi(l);
+        NDArray bad = l.isNaN().logicalOr(l.isInfinite());
+        allFinite.muli(bad.logicalNot().toType(DataType.FLOAT32, false));
+        finitePrefix.addi(allFinite);
         NDArray hits = logits.argMax(-1).toType(DataType.FLOAT32, false).eq(labels.toType(DataType.FLOAT32, false));
         correct.addi(hits.toType(DataType.FLOAT32, false).sum());
         batches++;
@@ -54,15 +70,67 @@ final class DeviceAccumulator implements AutoCloseable {
         return batches;
     }
 
+    /**
+     * How many batches, from the first since the last reset, had a finite loss before the first
+     * that did not (reads one value from the device).
+     *
+     * @return {@link #batches()} if every loss was finite
+     */
+    long finiteBatches() {
+        return (long) finitePrefix.getFloat();
+    }
+
+    /**
+     * The accumulated values, exactly, for a checkpoint (reads them from the device).
+     *
+     * @return the snapshot
+     */
+    Snapshot snapshot() {
+        return new Snapshot(
+                Float.floatToRawIntBits(lossSum.getFloat()),
+                Float.floatToRawIntBits(correct.getFloat()),
+                batches,
+                samples,
+                allFinite.getFloat() == 1f,
+                finiteBatches());
+    }
+
+    /**
+     * Continues from a snapshot.
+     *
+     * @param s the snapshot
+     */
+    void restore(Snapshot s) {
+        NDArray[] old = {lossSum, correct, allFinite, finitePrefix};
+        lossSum = scalar(Float.intBitsToFloat(s.lossSumBits()));
+        correct = scalar(Float.intBitsToFloat(s.correctBits()));
+        allFinite = scalar(s.allFinite() ? 1f : 0f);
+        finitePrefix = scalar(s.finiteBatches());
+        for (NDArray a : old) {
+            a.close();
+        }
+        batches = s.batches();
+        samples = s.samples();
+    }
+
     void reset() {
-        lossSum.muli(0);
-        correct.muli(0);
-        batches = 0;
-        samples = 0;
+        restore(new Snapshot(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(0f), 0, 0, true, 0));
     }
 
     @Override
     public void close() {
         manager.close();
     }
+
+    /**
+     * The accumulator's state, with the sums as raw float bits so they round-trip exactly.
+     *
+     * @param lossSumBits {@code Float.floatToRawIntBits} of the loss sum
+     * @param correctBits the same for the count of correct predictions
+     * @param batches batches added
+     * @param samples samples added
+     * @param allFinite whether every loss was finite
+     * @param finiteBatches batches before the first non-finite loss
+     */
+    record Snapshot(int lossSumBits, int correctBits, long batches, long samples, boolean allFinite, long finiteBatches) {}
 }

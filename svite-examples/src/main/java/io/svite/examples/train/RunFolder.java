@@ -39,12 +39,56 @@ public final class RunFolder {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot create output folder " + dir + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot create output folder " + dir + ": " + reason(e), e);
         }
-        if (!Files.isWritable(dir)) {
-            throw new IllegalArgumentException("output folder " + dir + " is not writable");
-        }
+        probeWritable(dir);
         return new RunFolder(dir);
+    }
+
+    /**
+     * Opens the folder of an earlier run to continue it.
+     *
+     * @param dir the folder
+     * @return the run folder
+     * @throws IllegalArgumentException if it does not exist, is a file or cannot be written
+     */
+    public static RunFolder existing(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new IllegalArgumentException("run folder " + dir + " does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("run folder " + dir + " is a file, not a run folder");
+        }
+        probeWritable(dir);
+        return new RunFolder(dir);
+    }
+
+    /**
+     * Creates and removes a file: {@code Files.isWritable} answers yes for root even where the file
+     * system refuses (sysfs, read-only mounts), so only a real write tells.
+     */
+    private static void probeWritable(Path dir) {
+        Path probe = dir.resolve(".svite-write-probe");
+        try {
+            Files.deleteIfExists(probe);
+            Files.writeString(probe, "", StandardCharsets.UTF_8);
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("output folder " + dir + " is not writable: " + reason(e), e);
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return ((java.nio.file.FileAlreadyExistsException) e).getFile() + " is in the way and is not a folder";
+        }
+        if (e instanceof java.nio.file.FileSystemException && ((java.nio.file.FileSystemException) e).getReason() != null) {
+            return ((java.nio.file.FileSystemException) e).getReason();
+        }
+        return e.getMessage();
     }
 
     /**
@@ -106,7 +150,7 @@ public final class RunFolder {
             } catch (IOException ignored) {
                 // the original error matters more
             }
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + target + ": " + reason(e), e);
         }
     }
 }

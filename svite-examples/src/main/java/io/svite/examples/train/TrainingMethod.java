@@ -36,6 +36,18 @@ public interface TrainingMethod {
     }
 
     /**
+     * Checks the method's settings against the run before anything is trained or written (e.g. an
+     * update schedule that ends after the run's last step, a budget that leaves a block without a
+     * head); the default accepts everything.
+     *
+     * @param recipe the run's recipe
+     * @param architecture the architecture {@link #architecture} returned
+     * @param stepsPerEpoch optimizer steps in one epoch
+     * @throws IllegalArgumentException naming the bad setting and what is allowed
+     */
+    default void check(TrainRecipe recipe, DeiTConfig architecture, long stepsPerEpoch) {}
+
+    /**
      * Trains, in one or more phases of {@code ctx}, and returns the final model and its costs.
      *
      * @param ctx the run's context; models it creates are closed when the run ends

@@ -1,0 +1,258 @@
+package io.svite.examples.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.Model;
+
+import io.svite.core.Decay;
+import io.svite.core.SparseTrainingConfig;
+import io.svite.core.SparsityDistribution;
+import io.svite.examples.checkpoint.CheckpointStore;
+import io.svite.examples.data.ImageData;
+import io.svite.examples.data.SyntheticImages;
+import io.svite.examples.methods.DenseMethod;
+import io.svite.examples.methods.SviteMethod;
+import io.svite.models.tokens.TokenSelection;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Exact resume: a run stopped after step s and resumed from its checkpoint ends with the same
+ * weights, masks, optimizer state and metrics, bit for bit, as the run that was not stopped.
+ *
+ * <p>"Stopped after step s" is a fresh run folder that holds only the recipe's checkpoint of step s,
+ * resumed by a new {@link TrainingRun} with new method objects: nothing but the checkpoint carries
+ * over, so any state it lacks shows up as a difference.
+ */
+class RunCheckpointsTest {
+
+    /** 2 epochs of 5 steps, a checkpoint every 2 steps and at the end of each epoch (step 5). */
+    private static final int EPOCHS = 2;
+    private static final int BATCHES = 5;
+
+    @TempDir Path dir;
+
+    private static TrainRecipe recipe(double dropPath) {
+        return new TrainRecipe("deit-mini", "synthetic", null, EPOCHS, 8, BATCHES, 1e-3, 1e-5, 0.05, 0.5, 0.1,
+                dropPath, 7, null);
+    }
+
+    private static ImageData data() {
+        return SyntheticImages.create(10, 128, 16, 28, 7);
+    }
+
+    private static SviteMethod svite() {
+        return new SviteMethod(new SviteRecipe(SparsityDistribution.erdosRenyiKernel(0.5), 3, 0, 0.5, Decay.cosine(), 7));
+    }
+
+    /** Runs uninterrupted into {@code a}, keeping every checkpoint. */
+    private TrainResult uninterrupted(TrainRecipe recipe, TrainingMethod method, Path a) throws IOException {
+        try (ImageData data = data()) {
+            return new TrainingRun(recipe, data, Device.cpu(), null)
+                    .run(method, RunFolder.create(a), new CheckpointPolicy(2, 100));
+        }
+    }
+
+    /** Makes a run folder that holds only the checkpoints of {@code steps} and resumes it. */
+    private TrainResult stoppedAndResumed(TrainRecipe recipe, TrainingMethod method, Path a, Path b, long... steps)
+            throws IOException {
+        Files.createDirectories(b.resolve(CheckpointStore.FOLDER));
+        for (long s : steps) {
+            copyTree(a.resolve(CheckpointStore.FOLDER).resolve(CheckpointStore.nameOf(s)),
+                    b.resolve(CheckpointStore.FOLDER).resolve(CheckpointStore.nameOf(s)));
+        }
+        try (ImageData data = data()) {
+            return new TrainingRun(recipe, data, Device.cpu(), null)
+                    .resume(method, RunFolder.existing(b), new CheckpointPolicy(2, 100));
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+
+    private static void assertSameRun(TrainResult a, TrainResult b, Path da, Path db, String... stateFiles)
+            throws IOException {
+        assertEquals(a.epochs().size(), b.epochs().size());
+        for (int i = 0; i < a.epochs().size(); i++) {
+            EpochMetrics x = a.epochs().get(i);
+            EpochMetrics y = b.epochs().get(i);
+            assertEquals(x.trainLoss(), y.trainLoss(), 0, "train loss of epoch " + (i + 1));
+            assertEquals(x.trainAccuracy(), y.trainAccuracy(), 0, "train accuracy of epoch " + (i + 1));
+            assertEquals(x.testAccuracy(), y.testAccuracy(), 0, "test accuracy of epoch " + (i + 1));
+            assertEquals(x.learningRate(), y.learningRate(), 0, "learning rate of epoch " + (i + 1));
+            assertEquals(x.phase(), y.phase());
+        }
+        assertEquals(a.testAccuracy(), b.testAccuracy(), 0);
+        assertArrayEquals(Files.readAllBytes(da.resolve("model/deit-0000.params")),
+                Files.readAllBytes(db.resolve("model/deit-0000.params")), "final weights, bit for bit");
+        Path last = Path.of(CheckpointStore.FOLDER, CheckpointStore.nameOf(EPOCHS * BATCHES));
+        for (String f : new String[] {RunCheckpoints.WEIGHTS, RunCheckpoints.OPTIMIZER}) {
+            assertArrayEquals(Files.readAllBytes(da.resolve(last).resolve(f)), Files.readAllBytes(db.resolve(last).resolve(f)),
+                    f + " of the last checkpoint, bit for bit");
+        }
+        for (String f : stateFiles) {
+            assertArrayEquals(Files.readAllBytes(da.resolve(f)), Files.readAllBytes(db.resolve(f)), f + ", bit for bit");
+        }
+        if (a.sparsity() != null) {
+            assertEquals(a.sparsity().updates(), b.sparsity().updates());
+            assertEquals(a.sparsity().step(), b.sparsity().step());
+        }
+    }
+
+    @Test
+    void denseResumesExactlyMidEpochAndAtAnEpochsEnd() throws Exception {
+        Path a = dir.resolve("a");
+        TrainResult full = uninterrupted(recipe(-1), new DenseMethod(), a);
+        assertEquals(List.of(2L, 4L, 5L, 6L, 8L, 10L), steps(a));
+        for (long s : new long[] {4, 5}) {
+            Path b = dir.resolve("dense-" + s);
+            TrainResult resumed = stoppedAndResumed(recipe(-1), new DenseMethod(), a, b, s);
+            assertSameRun(full, resumed, a, b);
+        }
+    }
+
+    @Test
+    void sviteResumesWithTheSameMasksWeightsAndUpdates() throws Exception {
+        Path a = dir.resolve("a");
+        TrainResult full = uninterrupted(recipe(-1), svite(), a);
+        assertEquals(2, full.sparsity().updates(), "updates at steps 3 and 6 (until 80 % of 10)");
+        // step 4: just after an update (momenta of regrown weights reset); step 6: just before the next
+        for (long s : new long[] {4, 6}) {
+            Path b = dir.resolve("svite-" + s);
+            TrainResult resumed = stoppedAndResumed(recipe(-1), svite(), a, b, s);
+            String masks = Path.of(CheckpointStore.FOLDER, CheckpointStore.nameOf(10), RunCheckpoints.STATES, "svite",
+                    "sparse.masks").toString();
+            assertSameRun(full, resumed, a, b, "svite.masks", masks);
+        }
+    }
+
+    @Test
+    void theTokenSelectorWithDropPathResumesExactlyThoughItsNoiseComesFromTheEngine() throws Exception {
+        TrainRecipe recipe = recipe(0.2).withTokens(TokenSelection.ratio(0.5));
+        Path a = dir.resolve("a");
+        TrainResult full = uninterrupted(recipe, new DenseMethod(), a);
+        Path b = dir.resolve("tokens-6");
+        TrainResult resumed = stoppedAndResumed(recipe, new DenseMethod(), a, b, 6);
+        assertSameRun(full, resumed, a, b);
+
+        // the noise matters: another seed for the engine's draws gives other weights
+        Path c = dir.resolve("other-seed");
+        TrainRecipe other = new TrainRecipe("deit-mini", "synthetic", null, EPOCHS, 8, BATCHES, 1e-3, 1e-5, 0.05, 0.5,
+                0.1, 0.0, 7, null).withTokens(TokenSelection.ratio(0.5));
+        uninterrupted(other, new DenseMethod(), c);
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve("model/deit-0000.params")),
+                Files.readAllBytes(c.resolve("model/deit-0000.params"))), "drop-path changes the weights");
+    }
+
+    /** Pretrains densely for one epoch, then trains SViTE on the same model for one more. */
+    static final class TwoPhases implements TrainingMethod {
+        @Override
+        public String name() {
+            return "two-phases";
+        }
+
+        @Override
+        public MethodOutcome train(MethodContext ctx) {
+            Model model = ctx.newModel(ctx.architecture());
+            ctx.train(model, TrainingPhase.plain("pretrain", 1));
+            SparseTrainingConfig[] sparse = new SparseTrainingConfig[1];
+            ctx.train(model, new TrainingPhase("sparse", 1, (base, block, steps) -> sparse[0] =
+                    new SviteRecipe(SparsityDistribution.uniform(0.5), 2, 0, 0.5, Decay.cosine(), 3)
+                            .trainer(steps).configure(base)));
+            return new MethodOutcome(model, sparse[0].run().report().densities(), sparse[0].run().report(),
+                    d -> sparse[0].run().save(d, "sparse"));
+        }
+    }
+
+    @Test
+    void aLaterPhaseResumesFromTheEarlierPhasesEnd() throws Exception {
+        Path a = dir.resolve("a");
+        TrainResult full = uninterrupted(recipe(-1), new TwoPhases(), a);
+        assertEquals(List.of("pretrain", "sparse"), full.epochs().stream().map(EpochMetrics::phase).toList());
+        // step 8 is in the second phase; its start is the first phase's end, step 5
+        Path b = dir.resolve("b");
+        TrainResult resumed = stoppedAndResumed(recipe(-1), new TwoPhases(), a, b, 5, 8);
+        assertSameRun(full, resumed, a, b, "sparse.masks");
+
+        // without the first phase's end the second cannot be resumed
+        Path c = dir.resolve("c");
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> stoppedAndResumed(recipe(-1), new TwoPhases(), a, c, 8));
+        assertTrue(e.getMessage().contains("end of phase 0"), e.getMessage());
+    }
+
+    @Test
+    void keepsTheNewestCheckpointsAndTheEndOfEveryEarlierPhase() throws Exception {
+        Path a = dir.resolve("a");
+        try (ImageData data = data()) {
+            new TrainingRun(recipe(-1), data, Device.cpu(), null)
+                    .run(new TwoPhases(), RunFolder.create(a), new CheckpointPolicy(1, 2));
+        }
+        assertEquals(List.of(5L, 9L, 10L), steps(a), "phase 0's end (5) and the newest two");
+        assertFalse(Files.exists(a.resolve(RunCheckpoints.LOCK)), "the lock is released");
+    }
+
+    @Test
+    void aFreshRunRefusesAFolderWithCheckpointsAndAResumeRefusesAnotherRecipe() throws Exception {
+        Path a = dir.resolve("a");
+        uninterrupted(recipe(-1), new DenseMethod(), a);
+        try (ImageData data = data()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new TrainingRun(recipe(-1), data, Device.cpu(), null)
+                            .run(new DenseMethod(), RunFolder.create(a), CheckpointPolicy.defaults()));
+            assertTrue(e.getMessage().contains("already holds checkpoints") && e.getMessage().contains("--resume"),
+                    e.getMessage());
+
+            TrainRecipe other = new TrainRecipe("deit-mini", "synthetic", null, EPOCHS, 8, BATCHES, 2e-3, 1e-5, 0.05, 0.5,
+                    0.1, -1, 7, null);
+            IllegalStateException s = assertThrows(IllegalStateException.class,
+                    () -> new TrainingRun(other, data, Device.cpu(), null)
+                            .resume(new DenseMethod(), RunFolder.existing(a), CheckpointPolicy.defaults()));
+            assertTrue(s.getMessage().contains("another recipe") && s.getMessage().contains("learningRate 0.001 there, 0.002 here"),
+                    s.getMessage());
+            assertEquals(List.of(2L, 4L, 5L, 6L, 8L, 10L), steps(a), "nothing is set aside when nothing is usable");
+        }
+    }
+
+    @Test
+    void resumingAFolderWithoutCheckpointsStartsFromTheBeginning() throws Exception {
+        Path a = dir.resolve("a");
+        TrainResult full = uninterrupted(recipe(-1), new DenseMethod(), a);
+        Path b = dir.resolve("b");
+        Files.createDirectories(b);
+        TrainResult resumed;
+        try (ImageData data = data()) {
+            resumed = new TrainingRun(recipe(-1), data, Device.cpu(), null)
+                    .resume(new DenseMethod(), RunFolder.existing(b), new CheckpointPolicy(2, 100));
+        }
+        assertSameRun(full, resumed, a, b);
+        assertNotEquals(0, steps(b).size());
+    }
+
+    static List<Long> steps(Path run) throws IOException {
+        return CheckpointStore.in(run).list().stream().map(CheckpointStore::stepOf).toList();
+    }
+}
