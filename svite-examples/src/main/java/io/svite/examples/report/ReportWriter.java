@@ -149,7 +149,15 @@ public final class ReportWriter {
             double total = densities.values().stream().mapToDouble(Double::doubleValue).average().orElse(1);
             pictures.add(new Picture(bars, name, String.format(Locale.ROOT,
                     "non-zero weights that reach the output per layer, over the dense layer's weights (mean %.2f)", total)));
-            units(deit, name, dir, pictures);
+            Path gated = run.gatedModel();
+            if (gated == null) {
+                units(deit, name, dir, pictures);
+            } else {
+                // a compacted model no longer knows where its units were; the gated one does
+                try (Model gatedModel = load(gated, device)) {
+                    units((DeiT) gatedModel.getBlock(), name, dir, pictures);
+                }
+            }
             if (deit.config().hasTokenSelection()) {
                 overlays(run, deit, name, dir, overlayImages, images, model.getNDManager(), pictures, notes);
             }

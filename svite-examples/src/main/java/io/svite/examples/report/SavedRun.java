@@ -26,6 +26,9 @@ public record SavedRun(Path dir, Map<String, String> recipe, JsonObject report, 
     /** The folder of the saved model inside a run folder. */
     public static final String MODEL = "model";
 
+    /** The folder of a structured run's gated model, before compaction, inside a run folder. */
+    public static final String GATED = "gated";
+
     /** Copies the collections. */
     public SavedRun {
         recipe = Map.copyOf(recipe);
@@ -96,6 +99,17 @@ public record SavedRun(Path dir, Map<String, String> recipe, JsonObject report, 
      */
     public boolean hasModel() {
         return Files.isDirectory(model());
+    }
+
+    /**
+     * The folder of the gated model a structured run saved before compacting it ({@code gated/},
+     * S2ViTE), whose gates say which heads and neurons survived where.
+     *
+     * @return {@code dir/gated}, or null if the run has none
+     */
+    public Path gatedModel() {
+        Path gated = dir.resolve(GATED);
+        return Files.isDirectory(gated) ? gated : null;
     }
 
     /**

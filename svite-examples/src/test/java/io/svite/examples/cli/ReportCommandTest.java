@@ -19,6 +19,7 @@ import com.google.gson.JsonParser;
 import io.svite.core.SavedMasks;
 import io.svite.examples.report.LayerDensities;
 import io.svite.examples.report.MaskImages;
+import io.svite.models.compact.Compactor;
 import io.svite.models.deit.DeiT;
 import io.svite.models.io.DeiTFiles;
 
@@ -43,6 +44,7 @@ class ReportCommandTest {
     static Path svite;
     static Path dense;
     static Path gated;
+    static Path structured;
     static Path out;
     static JsonObject written;
 
@@ -76,9 +78,18 @@ class ReportCommandTest {
             deit.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, 28, 28));
             DeiTFiles.save(model, gated.resolve("model"));
         }
+        // a structured run's folder: the gated model in gated/, its compacted model in model/
+        structured = dir.resolve("structured");
+        copyTree(gated, structured);
+        Files.move(structured.resolve("model"), structured.resolve("gated"));
+        try (Model model = DeiTFiles.load(structured.resolve("gated"), null);
+                Model small = Model.newInstance("deit")) {
+            small.setBlock(Compactor.compact((DeiT) model.getBlock(), small.getNDManager()));
+            DeiTFiles.save(small, structured.resolve("model"));
+        }
         out = dir.resolve("pictures");
         r = TrainCommandTest.run("report", "--run", svite.toString(), "--run", dense.toString(), "--run",
-                gated.toString(), "--out", out.toString(), "--images", "3", "--json");
+                gated.toString(), "--run", structured.toString(), "--out", out.toString(), "--images", "3", "--json");
         assertEquals("0", r[0], r[2]);
         written = JsonParser.parseString(r[1]).getAsJsonObject();
     }
@@ -151,6 +162,21 @@ class ReportCommandTest {
     }
 
     @Test
+    void aCompactedRunsUnitMapsShowWhereItsGatedModelClosedUnits() throws Exception {
+        for (String map : new String[] {"heads.png", "neurons.png"}) {
+            BufferedImage fromGates = ImageIO.read(out.resolve("gated").resolve(map).toFile());
+            BufferedImage fromRun = ImageIO.read(out.resolve("structured").resolve(map).toFile());
+            assertEquals(fromGates.getWidth(), fromRun.getWidth(), map);
+            assertEquals(fromGates.getHeight(), fromRun.getHeight(), map);
+            for (int y = 0; y < fromGates.getHeight(); y++) {
+                for (int x = 0; x < fromGates.getWidth(); x++) {
+                    assertEquals(fromGates.getRGB(x, y), fromRun.getRGB(x, y), map + " pixel " + x + "," + y);
+                }
+            }
+        }
+    }
+
+    @Test
     void densityBarsAreTheSavedModelsDensitiesWhichForSviteAreItsReportedOnes() throws Exception {
         JsonObject report = JsonParser.parseString(Files.readString(svite.resolve("report.json"))).getAsJsonObject();
         Map<String, Double> densities;
@@ -194,8 +220,9 @@ class ReportCommandTest {
         }
         assertEquals(pngs, links.stream().sorted().toList());
         assertEquals(pngs.size(), written.getAsJsonArray("pictures").size());
-        assertEquals(2 * 24 + 3 + 3 * 2 + 2 + 1, pngs.size(),
-                "masks at two stages, 3 overlays, curves and density per run, the gated run's two unit maps, one chart");
+        assertEquals(2 * 24 + 3 + 4 * 2 + 2 * 2 + 1, pngs.size(),
+                "masks at two stages, 3 overlays, curves and density per run, the gated and structured runs' two unit"
+                        + " maps each, one chart");
         assertTrue(md.contains("block0_attn_qkv_weight mask at initialisation"), md);
         assertFalse(md.contains("## Not drawn"), "every run folder here has everything: " + md);
     }
