@@ -201,7 +201,8 @@ public final class CompactBench {
     /**
      * The measured and predicted savings.
      *
-     * @param options what was measured
+     * @param options what was measured (for a saved model only the timing options apply)
+     * @param saved where the timed model was loaded from, or null when it was compacted from a budget
      * @param dense the dense architecture
      * @param compact the compacted architecture
      * @param denseCost cost of the dense model
@@ -215,6 +216,7 @@ public final class CompactBench {
      */
     public record Result(
             Options options,
+            String saved,
             DeiTConfig dense,
             DeiTConfig compact,
             CostReport denseCost,
@@ -287,22 +289,36 @@ public final class CompactBench {
          */
         public String text() {
             StringBuilder s = new StringBuilder();
-            BlockShape budget = StructuredBudget.fractions(options.heads(), options.neurons()).shapes(dense).get(0);
-            BlockShape run = compact.blocks().get(0);
-            s.append(String.format(Locale.ROOT,
-                    "compaction benchmark: %s, heads %s -> %d of %d, neurons %s -> %d of %d per block"
-                            + " (run with %d: padded to a multiple of %d), %s%n",
-                    options.model(), options.heads(), budget.heads(), dense.heads(), options.neurons(),
-                    budget.hidden(), dense.hidden(), run.hidden(), options.neuronMultiple(),
-                    threads == 0 ? "default threads" : threads + " threads"));
+            BlockShape budget = saved != null
+                    ? compact.blocks().get(0)
+                    : StructuredBudget.fractions(options.heads(), options.neurons()).shapes(dense).get(0);
+            if (saved != null) {
+                s.append(String.format(Locale.ROOT,
+                        "compaction benchmark: the saved model %s against the dense model of its architecture, %s%n"
+                                + "kept heads per block %s of %d, neurons per block %s of %d%n",
+                        saved, threads == 0 ? "default threads" : threads + " threads",
+                        compact.blocks().stream().map(b -> String.valueOf(b.heads())).toList(), dense.heads(),
+                        compact.blocks().stream().map(b -> String.valueOf(b.hidden())).toList(), dense.hidden()));
+            } else {
+                BlockShape run = compact.blocks().get(0);
+                s.append(String.format(Locale.ROOT,
+                        "compaction benchmark: %s, heads %s -> %d of %d, neurons %s -> %d of %d per block"
+                                + " (run with %d: padded to a multiple of %d), %s%n",
+                        options.model(), options.heads(), budget.heads(), dense.heads(), options.neurons(),
+                        budget.hidden(), dense.hidden(), run.hidden(), options.neuronMultiple(),
+                        threads == 0 ? "default threads" : threads + " threads"));
+            }
             s.append(String.format(Locale.ROOT, "%-18s %14s %14s %12s%n", "", "parameters", "GMACs/image", "MACs saving"));
             s.append(String.format(Locale.ROOT, "%-18s %,14d %14.3f %12s%n", "dense",
                     denseCost.params(), denseCost.macs() / 1e9, "-"));
-            s.append(String.format(Locale.ROOT, "%-18s %,14d %14.3f %11.2f%%%n", "budget (exact)",
-                    budgetCost.params(), budgetCost.macs() / 1e9, 100 * budgetMacsSaving()));
+            if (saved == null) {
+                s.append(String.format(Locale.ROOT, "%-18s %,14d %14.3f %11.2f%%%n", "budget (exact)",
+                        budgetCost.params(), budgetCost.macs() / 1e9, 100 * budgetMacsSaving()));
+            }
             s.append(String.format(Locale.ROOT, "%-18s %,14d %14.3f %11.2f%%%n", "compacted (as run)",
                     compactCost.params(), compactCost.macs() / 1e9, 100 * macsSaving()));
-            s.append(String.format(Locale.ROOT, "outputs of gated and compacted model differ by at most %.2e%n", maxAbsDifference));
+            s.append(String.format(Locale.ROOT, "outputs of %s and compacted model differ by at most %.2e%n",
+                    saved != null ? "saved" : "gated", maxAbsDifference));
             s.append(String.format(Locale.ROOT, "median of %d runs after %d warm-up passes, models interleaved;"
                             + " load average %.2f on %d processors%n",
                     options.runs(), options.warmup(), loadAverage, processors));
@@ -379,6 +395,7 @@ public final class CompactBench {
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             return new Result(
                     options,
+                    null,
                     dense,
                     compact.config(),
                     CostModel.of(dense).dense(),
@@ -396,6 +413,61 @@ public final class CompactBench {
      * Times the models in a rotation: run r starts with model r mod k, so each model goes first,
      * second, … equally often.
      */
+    /**
+     * Times a saved model against the dense DeiT of its architecture: the same measurement as
+     * {@link #run(Options)} for a model compacted elsewhere (S2ViTE, SSP or any structured method,
+     * with per-block head and neuron counts of its own).
+     *
+     * <p>The saved model is compacted once more (a no-op for a compacted model; a gated one loses its
+     * closed units) and its outputs are compared with the saved model's. The dense model has the
+     * saved model's image, patch, width, depth, head and MLP geometry, classes and token selection,
+     * every block whole, with fresh weights from the seed. Only the batch sizes, passes and seed of
+     * the options apply.
+     *
+     * @param saved the loaded model
+     * @param source where it was loaded from, for the report
+     * @param options the timing options
+     * @return the figures, {@code budgetCost} and {@code compactCost} both the saved model's
+     */
+    public static Result runSaved(DeiT saved, String source, Options options) {
+        DeiTConfig dense = saved.config().withDepth(saved.config().depth());
+        try (NDManager root = NDManager.newBaseManager();
+                NDManager denseManager = root.newSubManager();
+                NDManager compactManager = root.newSubManager()) {
+            root.getEngine().setRandomSeed((int) options.seed());
+            DeiT compact = Compactor.compact(saved, compactManager, 1);
+            double difference;
+            try (NDManager check = root.newSubManager()) {
+                NDArray x = check.randomNormal(input(dense, 2));
+                difference = forward(saved, check, x).sub(forward(compact, check, x)).abs().max().getFloat();
+            }
+            DeiT model = DeiT.of(dense);
+            model.initialize(denseManager, DataType.FLOAT32, input(dense, 1));
+            model.freezeParameters(true);
+            compact.freezeParameters(true);
+            List<Timing> timings = new ArrayList<>();
+            for (int batch : options.batchSizes()) {
+                timings.add(time(model, compact, null, root, input(dense, batch), options));
+            }
+            Integer threads = Integer.getInteger("ai.djl.pytorch.num_threads");
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            CostReport compactCost = CostModel.of(compact.config()).dense();
+            return new Result(
+                    options,
+                    source,
+                    dense,
+                    compact.config(),
+                    CostModel.of(dense).dense(),
+                    compactCost,
+                    compactCost,
+                    difference,
+                    threads == null ? 0 : threads,
+                    Runtime.getRuntime().availableProcessors(),
+                    load < 0 ? -1 : load,
+                    timings);
+        }
+    }
+
     private static Timing time(
             DeiT dense, DeiT compact, DeiT unpadded, NDManager root, Shape shape, Options options) {
         List<DeiT> models = new ArrayList<>(List.of(dense, compact));

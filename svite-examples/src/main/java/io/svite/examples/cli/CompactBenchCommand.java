@@ -1,16 +1,28 @@
 package io.svite.examples.cli;
 
+import ai.djl.Device;
+import ai.djl.Model;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import io.svite.examples.bench.CompactBench;
+import io.svite.examples.report.SavedRun;
 import io.svite.models.deit.BlockShape;
+import io.svite.models.deit.DeiT;
+import io.svite.models.io.DeiTFiles;
+import io.svite.models.io.ModelFileException;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -56,17 +68,36 @@ final class CompactBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the weights, the kept units and the inputs (default: ${DEFAULT-VALUE}).")
     long seed = d.seed();
 
+    @Option(names = "--saved", paramLabel = "DIR", description = "Time a saved model instead of a budget: a folder with deit.json, or a run folder (its model/, e.g. the compacted model of s2vite or ssp), against the dense model of its architecture. --model, --heads, --neurons and --neuron-multiple do not apply.")
+    Path saved;
+
     @Mixin ThreadOptions threads;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--json", description = "Print the figures as JSON.")
     boolean json;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         CompactBench.Options options =
                 new CompactBench.Options(model, heads, neurons, batchSizes, warmup, runs, neuronMultiple, seed);
-        threads.apply();
-        CompactBench.Result r = CompactBench.run(options);
+        CompactBench.Result r;
+        if (saved != null) {
+            for (String option : new String[] {"--model", "--heads", "--neurons", "--neuron-multiple"}) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new IllegalArgumentException(option + " does not apply with --saved: the saved model is timed as it is");
+                }
+            }
+            Path folder = savedModel(saved);
+            threads.apply();
+            try (Model loaded = load(folder)) {
+                r = CompactBench.runSaved((DeiT) loaded.getBlock(), folder.toString(), options);
+            }
+        } else {
+            threads.apply();
+            r = CompactBench.run(options);
+        }
         if (json) {
             System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
                     .toJson(json(r)));
@@ -79,13 +110,42 @@ final class CompactBenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The saved model in {@code dir}: the folder itself if it holds deit.json, else its model/, else its gated/. */
+    static Path savedModel(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--saved " + dir + (Files.exists(dir) ? " is a file" : " does not exist")
+                    + "; give the folder of a saved DeiT (with deit.json) or a run folder");
+        }
+        for (Path candidate : new Path[] {dir, dir.resolve(SavedRun.MODEL), dir.resolve(SavedRun.GATED)}) {
+            if (Files.isRegularFile(candidate.resolve(DeiTFiles.CONFIG_FILE))) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("no saved DeiT in " + dir + ": looked for " + DeiTFiles.CONFIG_FILE
+                + " there, in " + SavedRun.MODEL + "/ and in " + SavedRun.GATED + "/");
+    }
+
+    private static Model load(Path folder) throws IOException {
+        try {
+            return DeiTFiles.load(folder, Device.cpu());
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("the saved model in " + folder + " is incomplete: " + e.getFile() + " is missing", e);
+        } catch (ModelFileException e) {
+            throw new IllegalArgumentException("cannot load the saved model: " + e.getMessage(), e);
+        }
+    }
+
     static JsonObject json(CompactBench.Result r) {
         JsonObject o = new JsonObject();
         CompactBench.Options opt = r.options();
-        o.addProperty("model", opt.model());
-        o.addProperty("heads", opt.heads());
-        o.addProperty("neurons", opt.neurons());
-        o.addProperty("neuronMultiple", opt.neuronMultiple());
+        if (r.saved() != null) {
+            o.addProperty("saved", r.saved());
+        } else {
+            o.addProperty("model", opt.model());
+            o.addProperty("heads", opt.heads());
+            o.addProperty("neurons", opt.neurons());
+            o.addProperty("neuronMultiple", opt.neuronMultiple());
+        }
         o.addProperty("warmup", opt.warmup());
         o.addProperty("runs", opt.runs());
         o.addProperty("threads", r.threads());

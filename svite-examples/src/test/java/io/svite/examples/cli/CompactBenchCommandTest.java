@@ -3,6 +3,9 @@ package io.svite.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 
 import com.google.gson.JsonArray;
@@ -12,9 +15,17 @@ import com.google.gson.JsonParser;
 
 import io.svite.models.compact.StructuredBudget;
 import io.svite.models.cost.CostModel;
+import io.svite.models.deit.BlockShape;
+import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;
+import io.svite.models.io.DeiTFiles;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 class CompactBenchCommandTest {
 
@@ -50,6 +61,50 @@ class CompactBenchCommandTest {
             assertTrue(dense > 0 && compact > 0, t.toString());
             assertEquals(1 - compact / dense, t.get("timeSaving").getAsDouble(), 1e-12);
         }
+    }
+
+    @Test
+    void timesASavedGatedModelWithItsOwnPerBlockCountsAgainstTheDenseModel(@TempDir Path dir) throws Exception {
+        Path saved = dir.resolve("run").resolve("model");
+        try (Model model = Model.newInstance("deit")) {
+            DeiT deit = DeiT.of(DeiTConfig.mini());
+            model.setBlock(deit);
+            deit.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            ReportCommandTest.close(deit.blocks().get(0).attention().headGate(), new int[] {0, 2});
+            ReportCommandTest.close(deit.blocks().get(3).mlp().neuronGate(), ReportCommandTest.range(0, 100));
+            DeiTFiles.save(model, saved);
+        }
+        int before = JniUtils.getNumThreads();
+        String[] r;
+        try {
+            r = TrainCommandTest.run("bench", "compact", "--saved", saved.getParent().toString(), "--batch-sizes", "1,2",
+                    "--runs", "1", "--warmup", "0", "--threads", "1", "--json");
+        } finally {
+            JniUtils.setNumThreads(before);
+        }
+        assertEquals("0", r[0], r[2]);
+        JsonObject o = JsonParser.parseString(r[1]).getAsJsonObject();
+        assertEquals(saved.toString(), o.get("saved").getAsString(), "a run folder's model/");
+        JsonArray blocks = o.getAsJsonArray("compactedBlocks");
+        List<BlockShape> expected = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            expected.add(new BlockShape(i == 0 ? 1 : 3, i == 3 ? 284 : 384));
+            JsonObject b = blocks.get(i).getAsJsonObject();
+            assertEquals(expected.get(i).heads(), b.get("heads").getAsInt(), "block " + i);
+            assertEquals(expected.get(i).hidden(), b.get("neurons").getAsInt(), "block " + i);
+        }
+        DeiTConfig compacted = DeiTConfig.mini().withBlocks(expected);
+        assertEquals(CostModel.of(compacted).dense().params(), o.get("compactParams").getAsLong());
+        assertEquals(CostModel.of(DeiTConfig.mini()).dense().params(), o.get("denseParams").getAsLong());
+        assertTrue(o.get("maxAbsDifference").getAsDouble() <= 1e-5, o.toString());
+        assertEquals(2, o.getAsJsonArray("timings").size());
+
+        String[] refused = TrainCommandTest.run("bench", "compact", "--saved", saved.toString(), "--heads", "0.5");
+        assertEquals("2", refused[0]);
+        assertTrue(refused[2].startsWith("svite: --heads does not apply with --saved"), refused[2]);
+        String[] missing = TrainCommandTest.run("bench", "compact", "--saved", dir.resolve("nothing").toString());
+        assertEquals("2", missing[0]);
+        assertTrue(missing[2].contains("does not exist") && !missing[2].contains("\tat "), missing[2]);
     }
 
     @Test
