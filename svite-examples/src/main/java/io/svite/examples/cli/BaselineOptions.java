@@ -50,7 +50,7 @@ final class BaselineOptions {
     @Option(names = "--tp-mode", paramLabel = "MODE", description = "tp: gradual (on the cubic schedule; default) or one-shot (after --dense-epochs of dense training, then fine-tuning).")
     String tpMode;
 
-    @Option(names = "--score-window", paramLabel = "BATCHES", description = "tp: batches whose |w·g| are summed before each pruning event, bounded by the previous event (default: one epoch).")
+    @Option(names = "--tp-window", paramLabel = "BATCHES", description = "tp: batches whose |w·g| are summed before each pruning event, bounded by the previous event (default: one epoch).")
     Long scoreWindow;
 
     @Option(names = "--depth-rule", paramLabel = "RULE", description = "small-dense: nearest (the depth whose parameters are nearest the budget of --sparsity; default) or at-most (the deepest within it).")
@@ -179,7 +179,7 @@ final class BaselineOptions {
     }
 
     private long window() {
-        return scoreWindow == null ? 0 : positive("--score-window", scoreWindow);
+        return scoreWindow == null ? 0 : positive("--tp-window", scoreWindow);
     }
 
     private static long positive(String option, long value) {
@@ -216,7 +216,7 @@ final class BaselineOptions {
         check(refused, pruneEvents != null && !gradual, "--prune-events", "gmp or tp (gradual)");
         check(refused, initialSparsity != null && !gradual, "--initial-sparsity", "gmp or tp (gradual)");
         check(refused, tpMode != null && !tp, "--tp-mode", "tp");
-        check(refused, scoreWindow != null && !tp, "--score-window", "tp");
+        check(refused, scoreWindow != null && !tp, "--tp-window", "tp");
         check(refused, depthRule != null && !method.equals("small-dense"), "--depth-rule", "small-dense");
         if (!refused.isEmpty()) {
             String[] first = refused.get(0);

@@ -72,7 +72,7 @@ class BaselineOptionsTest {
         assertEquals(5, s.get("pruneEvents").getAsInt());
         assertEquals(0.2, s.get("initialSparsity").getAsDouble());
         assertEquals("global", s.get("scope").getAsString());
-        s = parse("--tp-mode", "one-shot", "--score-window", "7", "--dense-epochs", "1").method("tp", 0.5, epochs(3))
+        s = parse("--tp-mode", "one-shot", "--tp-window", "7", "--dense-epochs", "1").method("tp", 0.5, epochs(3))
                 .settings();
         assertEquals("one-shot", s.get("mode").getAsString());
         assertEquals(7, s.get("scoreWindow").getAsLong());
@@ -94,7 +94,7 @@ class BaselineOptionsTest {
             {"gmp", "--scope", "layer", "unknown --scope 'layer'; use global, uniform, erk or er"},
             {"tp", "--tp-mode", "once", "unknown --tp-mode 'once'; use gradual or one-shot"},
             {"small-dense", "--depth-rule", "max", "unknown --depth-rule 'max'; use nearest or at-most"},
-            {"tp", "--score-window", "0", "--score-window must be >= 1, got 0"},
+            {"tp", "--tp-window", "0", "--tp-window must be >= 1, got 0"},
             {"gmp", "--prune-end", "0.1", "pruning end must be a fraction of the run in (start 0.16666666666666666, 1], got 0.1"},
             {"gmp", "--initial-sparsity", "0.6", "initial sparsity 0.6 is above the final sparsity 0.5"},
             {"omp", "--sparsity", "1", "sparsity must be in [0, 1), got 1.0"},

@@ -28,7 +28,7 @@ class TaylorMethodTest {
 
     @Test
     void oneShotTaylorPruningHandsItsMasksToTheFineTuningPhase() {
-        JsonObject r = SviteCli.train("tp", "--tp-mode", "one-shot", "--sparsity", "0.5", "--score-window", "2");
+        JsonObject r = SviteCli.train("tp", "--tp-mode", "one-shot", "--sparsity", "0.5", "--tp-window", "2");
         JsonArray epochs = r.getAsJsonArray("epochs");
         assertEquals("dense", epochs.get(0).getAsJsonObject().get("phase").getAsString());
         assertEquals("finetune", epochs.get(1).getAsJsonObject().get("phase").getAsString());
