@@ -79,6 +79,23 @@ final class PrunedLayer {
         replaceMasks(mask, java.util.List.of(), d -> manager);
     }
 
+    /**
+     * Restores the layer from a checkpoint: the masks (null while nothing was pruned, else in the
+     * weight's data type, installed on every device), the start mask (null when the run started
+     * dense), the counts and the summed scores (null when none were summed), each already owned
+     * by the engine's managers.
+     */
+    void restore(NDArray mask, NDArray start, long startCount, long activeCount, NDArray summed,
+            Collection<Device> devices, Function<Device, NDManager> managers) {
+        startMask = start;
+        startActive = startCount;
+        active = activeCount;
+        scores = summed;
+        if (mask != null) {
+            replaceMasks(mask, devices, managers);
+        }
+    }
+
     boolean masked() {
         return !masks.isEmpty();
     }

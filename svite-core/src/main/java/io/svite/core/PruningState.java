@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.metric.Metrics;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -14,6 +15,9 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 
 import io.svite.core.training.MaskAwareOptimizer;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +67,10 @@ final class PruningState {
     private long lastEventNanos;
     private String anchorId;
     private SparsityReport lastReport;
+    private StateFile.Contents resume;
+
+    /** The kind of the pruning engine's state file. */
+    static final String STATE_KIND = "svite-pruning";
 
     PruningState(PruningTrainer recipe, Optimizer delegate) {
         this.recipe = recipe;
@@ -89,6 +97,10 @@ final class PruningState {
         boolean weightsExist = block.getParameters().values().stream().allMatch(Parameter::isInitialized);
         if (weightsExist) {
             bind();
+        } else if (resume != null) {
+            throw new IllegalStateException(
+                    "resuming a pruning run needs the model's weights before training begins; load the checkpoint's"
+                            + " weights first");
         } else if (recipe.startFrom() != null || (!events.isEmpty() && events.get(0).step() == 0)) {
             throw new IllegalStateException(
                     (recipe.startFrom() != null ? "starting from given masks" : "pruning at step 0")
@@ -132,19 +144,24 @@ final class PruningState {
         }
         anchorId = layers.keySet().iterator().next();
         bound = true;
-        if (recipe.startFrom() != null) {
+        StateFile.Contents restored = resume;
+        resume = null;
+        if (restored != null) {
+            restore(restored);
+        } else if (recipe.startFrom() != null) {
             installStart(recipe.startFrom());
         }
         logger.info(
                 String.format(
                         Locale.ROOT,
-                        "pruning: %d tensors, %s, %s by %s%s",
+                        "pruning: %d tensors, %s, %s by %s%s%s",
                         layers.size(),
                         recipe.schedule(),
                         recipe.scope(),
                         recipe.criterion(),
-                        recipe.startFrom() == null ? "" : ", starting from given masks"));
-        if (!events.isEmpty() && events.get(0).step() == 0) {
+                        recipe.startFrom() == null ? "" : ", starting from given masks",
+                        restored == null ? "" : ", from step " + steps + " (" + done + " events done)"));
+        if (restored == null && !events.isEmpty() && events.get(0).step() == 0) {
             next = 1;
             prune(events.get(0), 0);
         }
@@ -548,5 +565,122 @@ final class PruningState {
             }
         }
         throw new IllegalArgumentException("no pruned tensor named " + displayName);
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    /**
+     * Writes the engine's state for a run checkpoint: the step, the position in the schedule (next
+     * event, events done, the step of the last one), and per tensor the counts, the mask (once
+     * something was pruned), the mask the run started from and the scores summed since the last
+     * event — exactly, so a resumed run prunes what the uninterrupted one pruned.
+     */
+    void saveState(Path file) throws IOException {
+        requireOpen("save the pruning state");
+        JsonObject header = new JsonObject();
+        header.addProperty("step", steps);
+        header.addProperty("next", next);
+        header.addProperty("done", done);
+        header.addProperty("lastEventStep", lastEventStep);
+        JsonArray entries = new JsonArray();
+        try (NDManager scope = maskRoot.newSubManager(Device.cpu())) {
+            NDList arrays = new NDList();
+            for (PrunedLayer layer : layers.values()) {
+                JsonObject e = new JsonObject();
+                e.addProperty("parameter", layer.display);
+                JsonArray shape = new JsonArray();
+                for (long d : layer.shape.getShape()) {
+                    shape.add(d);
+                }
+                e.add("shape", shape);
+                e.addProperty("active", layer.active());
+                e.addProperty("startActive", layer.startActive());
+                NDArray mask = layer.anyMask();
+                e.addProperty("masked", mask != null);
+                e.addProperty("started", layer.startMask() != null);
+                e.addProperty("scored", layer.scores() != null);
+                entries.add(e);
+                if (mask != null) {
+                    NDArray bits = mask.toType(DataType.UINT8, true);
+                    bits.attach(scope);
+                    arrays.add(StateFile.hostCopy(bits, "mask:" + layer.display, scope));
+                }
+                if (layer.startMask() != null) {
+                    arrays.add(StateFile.hostCopy(layer.startMask(), "start:" + layer.display, scope));
+                }
+                if (layer.scores() != null) {
+                    arrays.add(StateFile.hostCopy(layer.scores(), "scores:" + layer.display, scope));
+                }
+            }
+            header.add("tensors", entries);
+            StateFile.write(file, STATE_KIND, header, arrays);
+        }
+    }
+
+    /** Stages a checkpoint to replace the starting masks and any step-0 event when the engine binds. */
+    void resumeFrom(StateFile.Contents contents) {
+        if (begun) {
+            throw new IllegalStateException(
+                    "resume from a pruning checkpoint before the trainer is created, not after training has begun");
+        }
+        resume = contents;
+    }
+
+    private void restore(StateFile.Contents contents) {
+        JsonArray entries = contents.header().getAsJsonArray("tensors");
+        List<PrunedLayer> all = new ArrayList<>(layers.values());
+        if (entries == null || entries.size() != all.size()) {
+            throw new IllegalArgumentException(
+                    "pruning checkpoint " + contents.file() + " does not match this model: it has "
+                            + (entries == null ? 0 : entries.size()) + " pruned tensors, this run selects " + all.size());
+        }
+        long nextEvent = contents.getLong("next");
+        if (nextEvent < 0 || nextEvent > events.size()) {
+            throw new IllegalArgumentException(
+                    "pruning checkpoint " + contents.file() + " is at event " + nextEvent + " of a schedule of "
+                            + events.size() + " (was it saved with another schedule?)");
+        }
+        try (NDManager host = maskRoot.newSubManager(Device.cpu())) {
+            Map<String, NDArray> arrays = contents.arrays(host);
+            for (int i = 0; i < all.size(); i++) {
+                PrunedLayer layer = all.get(i);
+                JsonObject e = entries.get(i).getAsJsonObject();
+                String name = e.get("parameter").getAsString();
+                JsonArray shape = e.getAsJsonArray("shape");
+                long[] dims = new long[shape.size()];
+                for (int k = 0; k < dims.length; k++) {
+                    dims[k] = shape.get(k).getAsLong();
+                }
+                if (!name.equals(layer.display) || !new Shape(dims).equals(layer.shape)) {
+                    throw new IllegalArgumentException(
+                            "pruning checkpoint " + contents.file() + " does not match this model: its tensor " + i
+                                    + " is " + name + " " + new Shape(dims) + ", here " + layer.display + " "
+                                    + layer.shape);
+                }
+                NDArray weight = layer.parameter.getArray();
+                NDManager manager = managerFor(weight.getDevice());
+                NDArray mask = e.get("masked").getAsBoolean()
+                        ? owned(contents.require(arrays, "mask:" + name).toType(weight.getDataType(), false), weight.getDevice(), manager)
+                        : null;
+                NDArray start = e.get("started").getAsBoolean()
+                        ? owned(contents.require(arrays, "start:" + name).toType(DataType.BOOLEAN, false), weight.getDevice(), manager)
+                        : null;
+                NDArray scores = e.get("scored").getAsBoolean()
+                        ? owned(contents.require(arrays, "scores:" + name), devices[0], managerFor(devices[0]))
+                        : null;
+                layer.restore(mask, start, e.get("startActive").getAsLong(), e.get("active").getAsLong(), scores,
+                        List.of(devices), this::managerFor);
+            }
+        }
+        steps = contents.getLong("step");
+        next = (int) nextEvent;
+        done = (int) contents.getLong("done");
+        lastEventStep = contents.getLong("lastEventStep");
+    }
+
+    private static NDArray owned(NDArray array, Device device, NDManager manager) {
+        NDArray copy = StateFile.ownCopy(array, device);
+        copy.attach(manager);
+        return copy;
     }
 }

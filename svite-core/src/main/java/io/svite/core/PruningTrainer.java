@@ -42,7 +42,9 @@ import ai.djl.training.optimizer.Optimizer;
  * PruningSchedule#oneShot}) and masks to start from ({@link Builder#startFrom}) are applied when the
  * trainer is created, before the first forward pass; both need a model whose weights exist (a
  * trained or loaded one). Before the first event nothing is masked. Each {@link #configure} starts
- * a fresh run; one configuration drives one trainer.
+ * a fresh run; one configuration drives one trainer. A configuration that read a run checkpoint
+ * ({@link PruningTrainingConfig#readCheckpoint}) continues from it instead: its masks, counters and
+ * summed scores, no step-0 event and no start masks.
  */
 public final class PruningTrainer {
 

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.metric.Metrics;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -14,9 +15,14 @@ import ai.djl.training.optimizer.Optimizer;
 
 import io.svite.core.training.MaskAwareOptimizer;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,6 +72,10 @@ final class StructuredState {
     private String anchorId;
     private UnitReport lastReport;
     private Map<String, List<Integer>> lastActive;
+    private StateFile.Contents resume;
+
+    /** The kind of the structured engine's state file. */
+    static final String STATE_KIND = "svite-structured";
 
     StructuredState(StructuredTrainer recipe, Optimizer delegate) {
         this.recipe = recipe;
@@ -212,9 +222,14 @@ final class StructuredState {
             UnitGroup g = declared.get(i);
             UnitGroupState s =
                     new UnitGroupState(g, counts[i], recipe.prune(g.family()), recipe.grow(g.family()));
-            float[] initial = startingSet(g, arrayOf(g.gate()), counts[i]);
-            s.install(initial, state);
+            if (resume == null) {
+                s.install(startingSet(g, arrayOf(g.gate()), counts[i]), state);
+            }
             groups.add(s);
+        }
+        if (resume != null) {
+            restore(resume, state);
+            resume = null;
         }
         anchorId = declared.get(0).gate().getId();
         fresh.clear();
@@ -223,7 +238,8 @@ final class StructuredState {
             logger.info(
                     String.format(
                             Locale.ROOT,
-                            "S2ViTE: %d unit groups under %s (%s), %s, prune %s, grow %s, score window %d, seed %d",
+                            "S2ViTE: %d unit groups under %s (%s), %s, prune %s, grow %s, score window %d, seed %d,"
+                                    + " from step %d",
                             groups.size(),
                             recipe.budget(),
                             familySummary(),
@@ -231,7 +247,8 @@ final class StructuredState {
                             criteria(true),
                             criteria(false),
                             recipe.scoreWindow(),
-                            recipe.seed()));
+                            recipe.seed(),
+                            steps));
         }
     }
 
@@ -647,5 +664,86 @@ final class StructuredState {
             out.putIfAbsent(s.group.family().name(), (prune ? s.prune : s.grow).toString());
         }
         return out.toString();
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    /**
+     * Writes the engine's own state: step, update count, and per group the score window's sum and
+     * batch count, the initial and ever-active sets and the grown count. The active sets are the
+     * gates, which the model's weights carry.
+     */
+    void save(Path file) throws IOException {
+        if (!bound) {
+            throw new IllegalStateException("nothing to save: no training has started with this configuration yet");
+        }
+        if (!root.isOpen()) {
+            throw new IllegalStateException("the model was closed; save the structured state before closing it");
+        }
+        JsonObject header = new JsonObject();
+        header.addProperty("step", steps);
+        header.addProperty("updates", rewrites);
+        header.addProperty("seed", recipe.seed());
+        JsonArray entries = new JsonArray();
+        try (NDManager scope = root.newSubManager(Device.cpu())) {
+            NDList arrays = new NDList();
+            for (UnitGroupState s : groups) {
+                JsonObject e = new JsonObject();
+                e.addProperty("name", s.name());
+                e.addProperty("units", s.units());
+                e.addProperty("active", s.active);
+                e.addProperty("windowBatches", s.windowBatches());
+                entries.add(e);
+                arrays.add(StateFile.hostCopy(s.taylorSum(), "taylor:" + s.name(), scope));
+                arrays.add(StateFile.hostCopy(s.initial(), "initial:" + s.name(), scope));
+                arrays.add(StateFile.hostCopy(s.ever(), "ever:" + s.name(), scope));
+                arrays.add(StateFile.hostCopy(s.grown(), "grown:" + s.name(), scope));
+            }
+            header.add("groups", entries);
+            StateFile.write(file, STATE_KIND, header, arrays);
+        }
+    }
+
+    /** Stages a checkpoint to replace the initial draw when the engine binds. */
+    void resumeFrom(StateFile.Contents contents) {
+        if (begun) {
+            throw new IllegalStateException(
+                    "resume from a structured checkpoint before the trainer is created, not after training has begun");
+        }
+        resume = contents;
+    }
+
+    private void restore(StateFile.Contents contents, NDManager manager) {
+        JsonArray entries = contents.header().getAsJsonArray("groups");
+        if (entries == null || entries.size() != groups.size()) {
+            throw new IllegalArgumentException(
+                    "structured checkpoint " + contents.file() + " does not match this model: it has "
+                            + (entries == null ? 0 : entries.size()) + " unit groups, the model " + groups.size());
+        }
+        try (NDManager host = root.newSubManager(Device.cpu())) {
+            Map<String, NDArray> arrays = contents.arrays(host);
+            for (int i = 0; i < groups.size(); i++) {
+                UnitGroupState s = groups.get(i);
+                JsonObject e = entries.get(i).getAsJsonObject();
+                String name = e.get("name").getAsString();
+                if (!name.equals(s.name()) || e.get("units").getAsInt() != s.units()
+                        || e.get("active").getAsInt() != s.active) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "structured checkpoint %s does not match this model and budget: its group %d is %s with %d"
+                                    + " of %d units active, here %s with %d of %d (was it saved with another budget?)",
+                            contents.file(), i, name, e.get("active").getAsInt(), e.get("units").getAsInt(), s.name(),
+                            s.active, s.units()));
+                }
+                s.restore(
+                        contents.require(arrays, "taylor:" + name),
+                        e.get("windowBatches").getAsInt(),
+                        contents.require(arrays, "initial:" + name),
+                        contents.require(arrays, "ever:" + name),
+                        contents.require(arrays, "grown:" + name),
+                        manager);
+            }
+        }
+        steps = contents.getLong("step");
+        rewrites = contents.getLong("updates");
     }
 }

@@ -63,7 +63,10 @@ import java.util.Map;
  *
  * <p>A wrapped optimizer that implements {@link io.svite.core.training.MaskAwareOptimizer} is told
  * which entries of every slice were pruned and grown, so it can reset their state. Each {@link
- * #configure} starts a fresh run; one configuration drives one trainer.
+ * #configure} starts a fresh run; one configuration drives one trainer. A configuration that read a
+ * run checkpoint ({@link StructuredTrainingConfig#readCheckpoint}) continues from it instead: the
+ * gates come with the model's weights, the step, update count, score window and ever-active sets
+ * from the checkpoint.
  */
 public final class StructuredTrainer {
 

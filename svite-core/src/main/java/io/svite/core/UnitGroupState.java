@@ -57,6 +57,38 @@ final class UnitGroupState {
         grown = manager.zeros(new Shape(), DataType.FLOAT32);
     }
 
+    /**
+     * Creates the persistent arrays from a checkpoint instead: the score window's sum and batch
+     * count, the initial and ever-active sets and the grown count, each copied into {@code
+     * manager} (the checkpoint's arrays stay with their owner).
+     */
+    void restore(NDArray taylorSum, int batches, NDArray initial, NDArray ever, NDArray grown, NDManager manager) {
+        Shape shape = new Shape(group.units());
+        for (NDArray a : new NDArray[] {taylorSum, initial, ever}) {
+            if (!a.getShape().equals(shape)) {
+                throw new IllegalArgumentException(
+                        "unit group " + group.name() + " has " + group.units() + " units but the checkpoint holds "
+                                + a.getName() + " of shape " + a.getShape());
+            }
+        }
+        this.taylorSum = onto(taylorSum.toType(DataType.FLOAT32, false), manager);
+        this.batches = batches;
+        this.initial = onto(initial.toType(DataType.BOOLEAN, false), manager);
+        this.ever = onto(ever.toType(DataType.BOOLEAN, false), manager);
+        this.grown = onto(grown.toType(DataType.FLOAT32, false).reshape(new Shape()), manager);
+    }
+
+    private static NDArray onto(NDArray a, NDManager manager) {
+        NDArray copy = StateFile.ownCopy(a, manager.getDevice());
+        copy.attach(manager);
+        return copy;
+    }
+
+    /** The score window's running sum (for checkpoints). */
+    NDArray taylorSum() {
+        return taylorSum;
+    }
+
     /** Adds one batch's |∂L/∂g| (summed over devices, on the first device) to the window. */
     void accumulate(NDArray absGateGradient) {
         taylorSum.addi(absGateGradient);

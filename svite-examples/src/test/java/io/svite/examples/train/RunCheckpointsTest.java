@@ -11,13 +11,23 @@ import ai.djl.Device;
 import ai.djl.Model;
 
 import io.svite.core.Decay;
+import io.svite.core.PruningScope;
 import io.svite.core.SparseTrainingConfig;
 import io.svite.core.SparsityDistribution;
+import io.svite.core.UnitBudget;
+import io.svite.core.UnitCriterion;
 import io.svite.examples.checkpoint.CheckpointStore;
 import io.svite.examples.data.ImageData;
 import io.svite.examples.data.SyntheticImages;
 import io.svite.examples.methods.DenseMethod;
+import io.svite.examples.methods.EpochSplit;
+import io.svite.examples.methods.GmpMethod;
+import io.svite.examples.methods.GradualPruning;
+import io.svite.examples.methods.OmpMethod;
+import io.svite.examples.methods.S2viteMethod;
 import io.svite.examples.methods.SviteMethod;
+import io.svite.examples.methods.TaylorMethod;
+import io.svite.models.deit.DeiTUnits;
 import io.svite.models.tokens.TokenSelection;
 
 import org.junit.jupiter.api.Test;
@@ -27,6 +37,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -165,6 +176,116 @@ class RunCheckpointsTest {
         uninterrupted(other, new DenseMethod(), c);
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve("model/deit-0000.params")),
                 Files.readAllBytes(c.resolve("model/deit-0000.params"))), "drop-path changes the weights");
+    }
+
+    /** A state file of the last checkpoint, relative to the run folder. */
+    private static String lastState(String... parts) {
+        return Path.of(CheckpointStore.FOLDER, CheckpointStore.nameOf(EPOCHS * BATCHES), RunCheckpoints.STATES)
+                .resolve(Path.of(parts[0], java.util.Arrays.copyOfRange(parts, 1, parts.length))).toString();
+    }
+
+    /**
+     * S2ViTE on deit-mini: 2 of 3 heads and half the neurons per block, updates at steps 3 and 6,
+     * Taylor scores averaged over 2 batches (steps 2–3 and 5–6), optionally with SViTE masks.
+     */
+    private static S2viteMethod s2vite(boolean withSvite) {
+        return new S2viteMethod(new S2viteRecipe(
+                UnitBudget.fractions(Map.of(DeiTUnits.HEADS, 0.67, DeiTUnits.NEURONS, 0.5)), 3, 0, 0.5, Decay.cosine(),
+                UnitCriterion.weightL1(), 2, true, 7,
+                withSvite ? new SviteRecipe(SparsityDistribution.erdosRenyiKernel(0.5), 3, 0, 0.5, Decay.cosine(), 7)
+                        : null));
+    }
+
+    @Test
+    void s2viteResumesWithTheSameGatesWeightsAndUnitsMidScoreWindowAndAfterAnUpdate() throws Exception {
+        Path a = dir.resolve("a");
+        TrainResult full = uninterrupted(recipe(-1), s2vite(false), a);
+        String units = Files.readString(a.resolve(S2viteMethod.UNITS));
+        assertTrue(units.contains("\"updates\": 2"), "updates at steps 3 and 6: " + units);
+        // step 4: just after an update (moments of regrown units reset); step 5: inside the score
+        // window of the update at step 6, so the Taylor sum of step 5 must come from the checkpoint
+        for (long s : new long[] {4, 5}) {
+            Path b = dir.resolve("s2vite-" + s);
+            TrainResult resumed = stoppedAndResumed(recipe(-1), s2vite(false), a, b, s);
+            assertSameRun(full, resumed, a, b, S2viteMethod.UNITS, "gated/deit-0000.params",
+                    lastState("s2vite", "structured.state"));
+            assertFalse(Files.exists(b.resolve(lastState("s2vite", "svite"))), "no SViTE state without --sparsity");
+        }
+    }
+
+    @Test
+    void s2viteWithSviteMasksResumesWithTheSameMasksToo() throws Exception {
+        Path a = dir.resolve("a");
+        TrainResult full = uninterrupted(recipe(-1), s2vite(true), a);
+        assertEquals(2, full.sparsity().updates(), "SViTE updates at steps 3 and 6");
+        Path b = dir.resolve("s2vite-svite-5");
+        TrainResult resumed = stoppedAndResumed(recipe(-1), s2vite(true), a, b, 5);
+        assertSameRun(full, resumed, a, b, S2viteMethod.UNITS, "gated/deit-0000.params", "svite.masks",
+                lastState("s2vite", "structured.state"), lastState("s2vite", "svite", "sparse.masks"));
+    }
+
+    @Test
+    void sviteWithTheTokenSelectorResumesExactly() throws Exception {
+        // drop-path and Gumbel noise from the engine, the temperature schedule (10 → 0.1) mid-way
+        TrainRecipe recipe = recipe(0.2).withTokens(TokenSelection.ratio(0.5));
+        Path a = dir.resolve("a");
+        TrainResult full = uninterrupted(recipe, svite(), a);
+        assertEquals(2, full.sparsity().updates());
+        Path b = dir.resolve("svite-tokens-4");
+        TrainResult resumed = stoppedAndResumed(recipe, svite(), a, b, 4);
+        assertSameRun(full, resumed, a, b, "svite.masks", lastState("svite", "sparse.masks"));
+    }
+
+    /** Pruning events at steps 4, 6 and 8 of 10 (cubic over (2, 8]). */
+    private static GradualPruning threeEvents() {
+        return new GradualPruning(0.2, 0.8, 3, 0);
+    }
+
+    @Test
+    void gmpResumesBeforeItsFirstEventAndBetweenEvents() throws Exception {
+        Path a = dir.resolve("a");
+        TrainResult full = uninterrupted(recipe(-1), new GmpMethod(0.5, PruningScope.uniform(), threeEvents()), a);
+        assertEquals(3, full.sparsity().updates(), "events at steps 4, 6 and 8");
+        for (long s : new long[] {2, 5}) {
+            Path b = dir.resolve("gmp-" + s);
+            TrainResult resumed =
+                    stoppedAndResumed(recipe(-1), new GmpMethod(0.5, PruningScope.uniform(), threeEvents()), a, b, s);
+            assertSameRun(full, resumed, a, b, GmpMethod.MASKS + ".masks", lastState("pruning", "pruning.state"));
+        }
+    }
+
+    @Test
+    void taylorPruningResumesWithItsSummedScores() throws Exception {
+        // window 2: the event at step 6 ranks by the scores of steps 5 and 6; step 5's are in the checkpoint
+        Path a = dir.resolve("a");
+        TrainResult full =
+                uninterrupted(recipe(-1), TaylorMethod.gradual(0.5, PruningScope.global(), threeEvents(), 2), a);
+        assertEquals(3, full.sparsity().updates());
+        Path b = dir.resolve("tp-5");
+        TrainResult resumed = stoppedAndResumed(
+                recipe(-1), TaylorMethod.gradual(0.5, PruningScope.global(), threeEvents(), 2), a, b, 5);
+        assertSameRun(full, resumed, a, b, TaylorMethod.MASKS + ".masks", lastState("pruning", "pruning.state"));
+    }
+
+    @Test
+    void oneShotMethodsResumeInTheirFineTuningPhase() throws Exception {
+        // OMP prunes when fine-tuning begins: a resumed fine-tuning must not prune its trained weights again
+        Path a = dir.resolve("omp");
+        TrainResult full = uninterrupted(recipe(-1), new OmpMethod(0.5, PruningScope.global(), new EpochSplit(1, 1)), a);
+        assertEquals(List.of("dense", "finetune"), full.epochs().stream().map(EpochMetrics::phase).toList());
+        Path b = dir.resolve("omp-8");
+        TrainResult resumed = stoppedAndResumed(
+                recipe(-1), new OmpMethod(0.5, PruningScope.global(), new EpochSplit(1, 1)), a, b, 5, 8);
+        assertSameRun(full, resumed, a, b, OmpMethod.MASKS + ".masks", lastState("pruning", "pruning.state"));
+
+        // one-shot Taylor pruning hands the dense phase's masks to fine-tuning: the restored end of
+        // the dense phase must hold its event and masks
+        Path c = dir.resolve("tp");
+        TrainResult tp = uninterrupted(recipe(-1), TaylorMethod.oneShot(0.5, PruningScope.global(), new EpochSplit(1, 1), 2), c);
+        Path d = dir.resolve("tp-8");
+        TrainResult tpResumed = stoppedAndResumed(
+                recipe(-1), TaylorMethod.oneShot(0.5, PruningScope.global(), new EpochSplit(1, 1), 2), c, d, 5, 8);
+        assertSameRun(tp, tpResumed, c, d, TaylorMethod.MASKS + ".masks", lastState("pruning", "pruning.state"));
     }
 
     /** Pretrains densely for one epoch, then trains SViTE on the same model for one more. */

@@ -1,0 +1,229 @@
+package io.svite.core;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * An engine's training state inside a run checkpoint: a JSON header and named arrays, exact.
+ *
+ * <p>Layout: the magic {@code SVITESTA}, a format version (int), the length-prefixed JSON header
+ * (its {@code kind} names the engine that wrote it), the length-prefixed arrays as a DJL {@code
+ * NDList} (raw values, so float sums round-trip bit for bit; booleans are stored as uint8), and a
+ * CRC-32 of everything before it. A truncated, corrupt or foreign file is refused with a message
+ * naming it. Used by the structured engine ({@link StructuredTrainingConfig}) and the pruning
+ * engine ({@link PruningTrainingConfig}); SViTE's masks keep their own format ({@link
+ * MaskCheckpoint}).
+ */
+final class StateFile {
+
+    private static final byte[] MAGIC = "SVITESTA".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
+
+    private StateFile() {}
+
+    /**
+     * A state file read and verified, its arrays not yet decoded.
+     *
+     * @param file where it was read from
+     * @param header the JSON header
+     * @param payload the encoded arrays
+     */
+    record Contents(Path file, JsonObject header, byte[] payload) {
+
+        /**
+         * Decodes the arrays into a host manager, by name.
+         *
+         * @param manager a CPU manager that owns the arrays
+         * @return the arrays by name
+         * @throws IllegalArgumentException if the arrays cannot be decoded
+         */
+        Map<String, NDArray> arrays(NDManager manager) {
+            Map<String, NDArray> out = new HashMap<>();
+            if (payload.length == 0) {
+                return out;
+            }
+            NDList list;
+            try {
+                list = NDList.decode(manager, payload);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("state file " + file + " has unreadable arrays: " + e.getMessage(), e);
+            }
+            for (NDArray a : list) {
+                out.put(a.getName(), a);
+            }
+            return out;
+        }
+
+        /**
+         * A named array, refused with a message naming the file when it is missing.
+         *
+         * @param arrays the decoded arrays
+         * @param name the name
+         * @return the array
+         */
+        NDArray require(Map<String, NDArray> arrays, String name) {
+            NDArray a = arrays.get(name);
+            if (a == null) {
+                throw new IllegalArgumentException("state file " + file + " has no array '" + name + "'");
+            }
+            return a;
+        }
+
+        /**
+         * A header field as a long, refused with a message naming the file when it is missing.
+         *
+         * @param name the field
+         * @return its value
+         */
+        long getLong(String name) {
+            if (!header.has(name)) {
+                throw new IllegalArgumentException("state file " + file + " has no field '" + name + "'");
+            }
+            return header.get(name).getAsLong();
+        }
+    }
+
+    /**
+     * A host copy of an array, named, for {@link #write}: booleans become uint8, everything else
+     * keeps its type and bits.
+     *
+     * @param array the array (any device)
+     * @param name its name in the file
+     * @param scope the manager that owns the copy
+     * @return the copy
+     */
+    static NDArray hostCopy(NDArray array, String name, NDManager scope) {
+        NDArray a = array.getDataType() == DataType.BOOLEAN ? array.toType(DataType.UINT8, true) : array.duplicate();
+        a.attach(scope);
+        NDArray host = a.getDevice().equals(Device.cpu()) ? a : a.toDevice(Device.cpu(), true);
+        host.attach(scope);
+        host.setName(name);
+        return host;
+    }
+
+    /**
+     * A copy of a decoded array on a device that owns its memory. Decoded arrays may wrap the
+     * file's Java buffer, and {@code toDevice(sameDevice, true)} shares storage on the PyTorch
+     * engine (it calls {@code tensor.to} without copying), so the copy is made with {@code
+     * duplicate()}. The copy stays attached to the array's manager until the caller attaches it.
+     *
+     * @param array a decoded array
+     * @param device the device to copy it to
+     * @return the copy
+     */
+    static NDArray ownCopy(NDArray array, Device device) {
+        NDArray copy = array.duplicate();
+        if (!copy.getDevice().equals(device)) {
+            copy = copy.toDevice(device, true);
+        }
+        return copy;
+    }
+
+    /**
+     * Writes a state file.
+     *
+     * @param file the file
+     * @param kind what wrote it, checked on reading
+     * @param header the engine's fields
+     * @param arrays named host arrays
+     * @throws IOException if it cannot be written
+     */
+    static void write(Path file, String kind, JsonObject header, NDList arrays) throws IOException {
+        JsonObject h = header.deepCopy();
+        h.addProperty("kind", kind);
+        byte[] json = h.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] payload = arrays.isEmpty() ? new byte[0] : arrays.encode();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + json.length + 64);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(MAGIC);
+        out.writeInt(VERSION);
+        out.writeInt(json.length);
+        out.write(json);
+        out.writeInt(payload.length);
+        out.write(payload);
+        out.flush();
+        CRC32 crc = new CRC32();
+        crc.update(bytes.toByteArray());
+        out.writeLong(crc.getValue());
+        out.flush();
+        Files.write(file, bytes.toByteArray());
+    }
+
+    /**
+     * Reads and verifies a state file.
+     *
+     * @param file the file
+     * @param kind the kind it must have been written as
+     * @return the contents
+     * @throws IOException if it cannot be read
+     * @throws IllegalArgumentException if it is missing, truncated, corrupt or of another kind
+     */
+    static Contents read(Path file, String kind) throws IOException {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("state file " + file + " does not exist", e);
+        }
+        if (all.length < MAGIC.length + 4 + 4 + 4 + 8 || !startsWithMagic(all)) {
+            throw new IllegalArgumentException("state file " + file + " is not an svite engine state");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(all, 0, all.length - 8);
+        ByteBuffer buf = ByteBuffer.wrap(all);
+        if (buf.getLong(all.length - 8) != crc.getValue()) {
+            throw new IllegalArgumentException(
+                    "state file " + file + " is corrupt (checksum mismatch); it was truncated or changed after saving");
+        }
+        buf.position(MAGIC.length);
+        int version = buf.getInt();
+        if (version != VERSION) {
+            throw new IllegalArgumentException(
+                    "state file " + file + " has format version " + version + "; this svite reads version " + VERSION);
+        }
+        JsonObject header;
+        byte[] payload;
+        try {
+            byte[] json = new byte[buf.getInt()];
+            buf.get(json);
+            payload = new byte[buf.getInt()];
+            buf.get(payload);
+            header = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("state file " + file + " has a malformed header: " + e.getMessage(), e);
+        }
+        String found = header.has("kind") ? header.get("kind").getAsString() : "?";
+        if (!found.equals(kind)) {
+            throw new IllegalArgumentException(
+                    "state file " + file + " holds the state of '" + found + "', not of '" + kind + "'");
+        }
+        return new Contents(file, header, payload);
+    }
+
+    private static boolean startsWithMagic(byte[] all) {
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (all[i] != MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
