@@ -118,6 +118,29 @@ final class S2viteOptions {
         return UnitBudget.fractions(Map.of(DeiTUnits.HEADS, h, DeiTUnits.NEURONS, n));
     }
 
+    /**
+     * The structured budget for {@code --method ssp}, which shares the budget options but none of
+     * the S2ViTE training options.
+     *
+     * @param method the chosen method, for messages
+     * @return the budget
+     * @throws IllegalArgumentException naming the first S2ViTE-only option given
+     */
+    UnitBudget budgetFor(String method) {
+        String[][] only = {
+            {"--neuron-prune", neuronPrune == null ? null : "x"},
+            {"--score-window", scoreWindow == null ? null : "x"},
+            {"--force-swap", forceSwap == null ? null : "x"},
+            {"--unit-seed", unitSeed == null ? null : "x"}
+        };
+        for (String[] o : only) {
+            if (o[1] != null) {
+                throw new IllegalArgumentException(o[0] + " applies to --method s2vite, not --method " + method);
+            }
+        }
+        return budget();
+    }
+
     private UnitCriterion neuronPrune() {
         String kind = neuronPrune == null ? "l1" : neuronPrune;
         switch (kind) {
