@@ -1,5 +1,6 @@
 package io.svite.examples.methods;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +25,13 @@ import io.svite.examples.data.InMemoryImageData;
 import io.svite.examples.data.InputSpec;
 import io.svite.examples.data.SeededSampler;
 import io.svite.examples.data.SyntheticImages;
+import io.svite.examples.checkpoint.CheckpointStore;
+import io.svite.examples.data.ImageData;
+import io.svite.examples.train.CheckpointPolicy;
+import io.svite.examples.train.RunFolder;
 import io.svite.examples.train.TrainRecipe;
+import io.svite.examples.train.TrainResult;
+import io.svite.examples.train.TrainingRun;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTBlock;
@@ -114,6 +121,56 @@ class SspMethodTest {
         assertTrue(r.err().contains("needs --epochs 2 or more"), r.err());
         assertThrows(IllegalArgumentException.class,
                 () -> new SspMethod(io.svite.core.UnitBudget.uniform(0.5), SspMethod.Salience.TAYLOR, new EpochSplit(1, 1), 0));
+    }
+
+    @Test
+    void resumedInTheFineTuningPhaseItRebuildsTheSameCompactedModelAndEndsBitForBitTheSame() throws Exception {
+        // 2 epochs of 5 steps: the dense phase ends at step 5, step 8 is inside the fine-tuning phase
+        TrainRecipe recipe = new TrainRecipe("deit-mini", "synthetic", null, 2, 8, 5, 1e-3, 1e-5, 0.05, 0.5, 0.1, -1, 7,
+                null);
+        Path a = dir.resolve("a");
+        TrainResult full;
+        try (ImageData data = SyntheticImages.create(10, 128, 16, 28, 7)) {
+            full = new TrainingRun(recipe, data, Device.cpu(), null)
+                    .run(ssp(), RunFolder.create(a), new CheckpointPolicy(2, 100));
+        }
+        Path b = dir.resolve("b");
+        for (long step : new long[] {5, 8}) {
+            copyTree(a.resolve(CheckpointStore.FOLDER).resolve(CheckpointStore.nameOf(step)),
+                    b.resolve(CheckpointStore.FOLDER).resolve(CheckpointStore.nameOf(step)));
+        }
+        TrainResult resumed;
+        try (ImageData data = SyntheticImages.create(10, 128, 16, 28, 7)) {
+            resumed = new TrainingRun(recipe, data, Device.cpu(), null)
+                    .resume(ssp(), RunFolder.existing(b), new CheckpointPolicy(2, 100));
+        }
+        assertEquals(full.epochs().size(), resumed.epochs().size());
+        for (int i = 0; i < full.epochs().size(); i++) {
+            assertEquals(full.epochs().get(i).trainLoss(), resumed.epochs().get(i).trainLoss(), 0, "epoch " + (i + 1));
+            assertEquals(full.epochs().get(i).testAccuracy(), resumed.epochs().get(i).testAccuracy(), 0);
+        }
+        assertEquals(full.architecture(), resumed.architecture());
+        assertEquals(Files.readString(a.resolve(SspMethod.UNITS)), Files.readString(b.resolve(SspMethod.UNITS)),
+                "the same scores and kept units, recomputed from the restored dense phase");
+        assertArrayEquals(Files.readAllBytes(a.resolve("model").resolve(DeiTFiles.WEIGHTS_FILE)),
+                Files.readAllBytes(b.resolve("model").resolve(DeiTFiles.WEIGHTS_FILE)), "final weights, bit for bit");
+    }
+
+    private static SspMethod ssp() {
+        return new SspMethod(io.svite.core.UnitBudget.uniform(0.5), SspMethod.Salience.TAYLOR, new EpochSplit(1, 1), 3);
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
     }
 
     /**
