@@ -126,7 +126,7 @@ final class CompareCommand implements Callable<Integer> {
             new CommandLine(train).parseArgs(args.toArray(new String[0]));
             TrainResult result = train.execute();
             return new CompareTable.Row(method, budgetOptions, result, null);
-        } catch (Exception | OutOfMemoryError e) {
+        } catch (Exception e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
             System.err.println("compare: " + method + " failed: " + reason);
             return new CompareTable.Row(method, budgetOptions, null, reason);

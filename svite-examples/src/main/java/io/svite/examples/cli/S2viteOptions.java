@@ -127,16 +127,13 @@ final class S2viteOptions {
      * @throws IllegalArgumentException naming the first S2ViTE-only option given
      */
     UnitBudget budgetFor(String method) {
-        String[][] only = {
-            {"--neuron-prune", neuronPrune == null ? null : "x"},
-            {"--score-window", scoreWindow == null ? null : "x"},
-            {"--force-swap", forceSwap == null ? null : "x"},
-            {"--unit-seed", unitSeed == null ? null : "x"}
-        };
-        for (String[] o : only) {
-            if (o[1] != null) {
-                throw new IllegalArgumentException(o[0] + " applies to --method s2vite, not --method " + method);
-            }
+        String given = neuronPrune != null ? "--neuron-prune"
+                : scoreWindow != null ? "--score-window"
+                : forceSwap != null ? "--force-swap"
+                : unitSeed != null ? "--unit-seed"
+                : null;
+        if (given != null) {
+            throw new IllegalArgumentException(given + " applies to --method s2vite, not --method " + method);
         }
         return budget();
     }

@@ -5,6 +5,8 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -68,14 +70,14 @@ final class GateSalience {
         try (NDManager scope = model.getNDManager().newSubManager(device)) {
             List<NDArray> sums = new ArrayList<>();
             for (UnitGroup g : groups) {
-                sums.add(scope.zeros(new ai.djl.ndarray.types.Shape(g.units()), ai.djl.ndarray.types.DataType.FLOAT32));
+                sums.add(scope.zeros(new Shape(g.units()), DataType.FLOAT32));
             }
             long done = 0;
             for (Batch batch : batches(train, scope, ctx)) {
                 try (batch; NDManager step = scope.newSubManager()) {
                     backward(deit, loss, batch, step, device, model);
                     for (int i = 0; i < groups.size(); i++) {
-                        sums.get(i).addi(UnitScores.gateTaylor(groups.get(i), step).toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+                        sums.get(i).addi(UnitScores.gateTaylor(groups.get(i), step).toType(DataType.FLOAT32, false));
                     }
                 }
                 if (++done >= batches) {

@@ -82,7 +82,6 @@ public final class SspMethod implements TrainingMethod {
     private final Salience salience;
     private final EpochSplit split;
     private final int scoreBatches;
-    private List<Group> pruned;
 
     /** One group's scores and kept units. */
     record Group(String name, float[] scores, List<Integer> kept) {}
@@ -144,7 +143,6 @@ public final class SspMethod implements TrainingMethod {
             UnitScores.setGate(groups.get(i), kept);
             result.add(new Group(groups.get(i).name(), scores.get(i), kept));
         }
-        pruned = result;
         Model compacted = ctx.adopt(Model.newInstance("deit", ctx.device()));
         compacted.setBlock(Compactor.compact(gated, compacted.getNDManager()));
         LOG.info("SSP kept {} by {} salience", ((DeiT) compacted.getBlock()).config().blocks(), salience);
@@ -167,15 +165,6 @@ public final class SspMethod implements TrainingMethod {
             }
         }
         return out;
-    }
-
-    /**
-     * The scores and kept units of the last run, by group, or an empty list before training.
-     *
-     * @return the groups
-     */
-    List<Group> pruned() {
-        return pruned == null ? List.of() : pruned;
     }
 
     static String unitsJson(List<Group> groups) {

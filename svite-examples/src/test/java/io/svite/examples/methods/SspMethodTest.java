@@ -115,6 +115,10 @@ class SspMethodTest {
         assertTrue(Files.notExists(dir.resolve("none")));
         r = SviteCli.run("train", "--method", "ssp", "--dataset", "synthetic", "--salience", "magnitude");
         assertTrue(r.err().contains("unknown --salience 'magnitude'; use taylor or l1"), r.err());
+        r = SviteCli.run("train", "--method", "ssp", "--dataset", "synthetic", "--force-swap");
+        assertTrue(r.err().contains("--force-swap applies to --method s2vite, not --method ssp"), r.err());
+        r = SviteCli.run("train", "--method", "ssp", "--dataset", "synthetic", "--salience", "l1", "--salience-batches", "5");
+        assertTrue(r.err().contains("--salience-batches applies to --salience taylor, not --salience l1"), r.err());
         r = SviteCli.run("train", "--method", "dense", "--dataset", "synthetic", "--salience", "l1");
         assertTrue(r.err().contains("--salience applies to --method ssp, not --method dense"), r.err());
         r = SviteCli.run("train", "--method", "ssp", "--dataset", "synthetic", "--epochs", "1");
