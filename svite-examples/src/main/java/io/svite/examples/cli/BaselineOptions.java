@@ -32,7 +32,7 @@ final class BaselineOptions {
     @Option(names = "--scope", paramLabel = "KIND", description = "omp, gmp, tp: how pruned weights are ranked: global (one threshold over all masked weights; default of omp and tp), uniform (every layer to the same sparsity; default of gmp), erk or er (per-layer densities from Erdős–Rényi(-Kernel)).")
     String scope;
 
-    @Option(names = "--dense-epochs", paramLabel = "N", description = "omp, tp --tp-mode one-shot: epochs of dense training before the one-shot pruning; the rest of --epochs fine-tunes with the mask fixed (default: half of --epochs, rounded down).")
+    @Option(names = "--dense-epochs", paramLabel = "N", description = "omp, ssp, tp --tp-mode one-shot: epochs of dense training before the one-shot pruning; the rest of --epochs fine-tunes with the mask fixed (default: half of --epochs, rounded down).")
     Integer denseEpochs;
 
     @Option(names = "--prune-start", paramLabel = "F", description = "gmp, tp --tp-mode gradual: fraction of the steps where the cubic schedule starts (default: 1/6).")
@@ -165,7 +165,7 @@ final class BaselineOptions {
         }
     }
 
-    private EpochSplit split(String method, TrainRecipe recipe) {
+    EpochSplit split(String method, TrainRecipe recipe) {
         return EpochSplit.of(method, recipe.epochs(), denseEpochs == null ? 0 : positive("--dense-epochs", denseEpochs));
     }
 
@@ -209,8 +209,8 @@ final class BaselineOptions {
         boolean pruning = method.equals("omp") || method.equals("gmp") || tp;
         List<String[]> refused = new ArrayList<>();
         check(refused, scope != null && !pruning, "--scope", "omp, gmp or tp");
-        check(refused, denseEpochs != null && !(method.equals("omp") || tpOneShot), "--dense-epochs",
-                "omp or tp --tp-mode one-shot");
+        check(refused, denseEpochs != null && !(method.equals("omp") || method.equals("ssp") || tpOneShot),
+                "--dense-epochs", "omp, ssp or tp --tp-mode one-shot");
         check(refused, pruneStart != null && !gradual, "--prune-start", "gmp or tp (gradual)");
         check(refused, pruneEnd != null && !gradual, "--prune-end", "gmp or tp (gradual)");
         check(refused, pruneEvents != null && !gradual, "--prune-events", "gmp or tp (gradual)");

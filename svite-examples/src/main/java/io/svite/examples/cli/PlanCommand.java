@@ -12,6 +12,7 @@ import io.svite.core.LayerSparsity;
 import io.svite.core.SparseTrainer;
 import io.svite.core.SparsityReport;
 import io.svite.examples.methods.S2viteMethod;
+import io.svite.examples.methods.SspMethod;
 import io.svite.examples.train.S2viteRecipe;
 import io.svite.examples.train.TrainReport;
 import io.svite.models.cost.CostModel;
@@ -39,7 +40,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", description = "DeiT preset: deit-mini (default), deit-tiny, deit-small, deit-base.")
     String model = "deit-mini";
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite, s2vite (params and MACs of the compacted model), omp, gmp, tp or small-dense.")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite, s2vite (params and MACs of the compacted model), omp, gmp, tp, ssp (params and MACs of the compacted model) or small-dense.")
     String method = "dense";
 
     @Option(names = "--json", description = "Print JSON: {model, method, params, denseParams, macs, denseMacs, macsSaving, layers: [{name, shape, density}]}.")
@@ -55,6 +56,8 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin BaselineOptions baselines;
 
+    @Mixin SspOptions ssp;
+
     @Override
     public Integer call() {
         DeiTConfig config = DeiTConfig.preset(model);
@@ -62,6 +65,7 @@ final class PlanCommand implements Callable<Integer> {
             config = config.withTokenSelection(tokens.selection());
         }
         baselines.requireFor(method);
+        ssp.requireFor(method);
         if (BaselineOptions.METHODS.contains(method)) {
             sparse.requireOnlySparsity(method);
             System.out.print(BaselinePlan.of(model, method, config, sparse.sparsity(), baselines).render(json));
@@ -92,6 +96,17 @@ final class PlanCommand implements Callable<Integer> {
                                 .until(1).build();
                 label = "S2ViTE " + s2vite.budget()
                         + (s2vite.unstructured() == null ? "" : " + SViTE " + s2vite.unstructured().distribution());
+                break;
+            }
+            case "ssp": {
+                // the compacted model SSP fine-tunes: dense, with the budget's heads and neurons
+                sparse.requireUnused(method);
+                io.svite.core.UnitBudget budget = structured.budgetFor(method);
+                ssp.salience(); // validates --salience
+                ssp.batches();
+                config = SspMethod.compactedArchitecture(config, budget);
+                recipe = dense;
+                label = "SSP " + budget + ", compacted";
                 break;
             }
             default:

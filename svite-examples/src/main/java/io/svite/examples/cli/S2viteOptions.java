@@ -118,6 +118,26 @@ final class S2viteOptions {
         return UnitBudget.fractions(Map.of(DeiTUnits.HEADS, h, DeiTUnits.NEURONS, n));
     }
 
+    /**
+     * The structured budget for {@code --method ssp}, which shares the budget options but none of
+     * the S2ViTE training options.
+     *
+     * @param method the chosen method, for messages
+     * @return the budget
+     * @throws IllegalArgumentException naming the first S2ViTE-only option given
+     */
+    UnitBudget budgetFor(String method) {
+        String given = neuronPrune != null ? "--neuron-prune"
+                : scoreWindow != null ? "--score-window"
+                : forceSwap != null ? "--force-swap"
+                : unitSeed != null ? "--unit-seed"
+                : null;
+        if (given != null) {
+            throw new IllegalArgumentException(given + " applies to --method s2vite, not --method " + method);
+        }
+        return budget();
+    }
+
     private UnitCriterion neuronPrune() {
         String kind = neuronPrune == null ? "l1" : neuronPrune;
         switch (kind) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         version = "svite 0.1.0",
         description = "Sparse vision transformers, trained end to end on DJL.",
         subcommands = {TrainCommand.class, EvalCommand.class, PlanCommand.class, CompactCommand.class, BenchCommand.class,
+                CompareCommand.class,
                 ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Svite implements Runnable {
 

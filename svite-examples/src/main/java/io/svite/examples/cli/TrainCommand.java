@@ -13,6 +13,7 @@ import io.svite.examples.train.TrainingMethod;
 import io.svite.examples.train.TrainingRun;
 import io.svite.examples.methods.DenseMethod;
 import io.svite.examples.methods.S2viteMethod;
+import io.svite.examples.methods.SspMethod;
 import io.svite.examples.methods.SviteMethod;
 import io.svite.examples.train.S2viteRecipe;
 import io.svite.models.deit.DeiTConfig;
@@ -88,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options), s2vite (heads and neurons, ending with the compacted model; see the S2ViTE options), or a baseline: omp (one-shot global magnitude pruning, then fine-tuning), gmp (gradual magnitude pruning), tp (Taylor pruning), small-dense (a shallower dense DeiT at the parameter budget of --sparsity).")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options), s2vite (heads and neurons, ending with the compacted model; see the S2ViTE options), or a baseline: omp (one-shot global magnitude pruning, then fine-tuning), gmp (gradual magnitude pruning), tp (Taylor pruning), ssp (structured salience pruning of heads and neurons after dense training, then compaction and fine-tuning; budget from --heads/--neurons or --structured-sparsity), small-dense (a shallower dense DeiT at the parameter budget of --sparsity).")
     String method = "dense";
 
     @Mixin SviteOptions sparse;
@@ -98,6 +99,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin TokenOptions tokens;
 
     @Mixin BaselineOptions baselines;
+
+    @Mixin SspOptions ssp;
 
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "With --out: also write a checkpoint every STEPS optimizer steps, counted over the whole run (default: only at the end of every epoch).")
     Long checkpointEvery;
@@ -118,6 +121,19 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        TrainResult result = execute();
+        System.out.print(json ? TrainReport.jsonText(result) + "\n" : TrainReport.text(result));
+        return 0;
+    }
+
+    /**
+     * Runs the training the options describe (writing the run folder, if any) without printing the
+     * report; {@code svite compare} calls it once per method.
+     *
+     * @return the run's result
+     * @throws Exception for bad options (IllegalArgumentException), data or file errors
+     */
+    TrainResult execute() throws Exception {
         if (resume != null) {
             checkResumeOptions();
             out = resume;
@@ -159,9 +175,8 @@ final class TrainCommand implements Callable<Integer> {
             if (folder != null) {
                 folder.writeResult(result);
             }
-            System.out.print(json ? TrainReport.jsonText(result) + "\n" : TrainReport.text(result));
+            return result;
         }
-        return 0;
     }
 
     /**
@@ -173,6 +188,7 @@ final class TrainCommand implements Callable<Integer> {
      */
     TrainingMethod method(TrainRecipe recipe) {
         baselines.requireFor(method);
+        ssp.requireFor(method);
         switch (method) {
             case "dense":
                 sparse.requireUnused(method);
@@ -186,6 +202,13 @@ final class TrainCommand implements Callable<Integer> {
                 // a budget that leaves a block without a head or neuron fails here, before any data is read
                 S2viteMethod.compactedArchitecture(DeiTConfig.preset(recipe.model()), s2vite.budget());
                 return new S2viteMethod(s2vite);
+            }
+            case "ssp": {
+                sparse.requireUnused(method);
+                io.svite.core.UnitBudget budget = structured.budgetFor(method);
+                // a budget that leaves a block without a head or neuron fails here, before any data is read
+                SspMethod.compactedArchitecture(DeiTConfig.preset(recipe.model()), budget);
+                return new SspMethod(budget, ssp.salience(), baselines.split(method, recipe), ssp.batches());
             }
             case "omp":
             case "gmp":
@@ -253,8 +276,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The methods {@code --method} accepts. */
-    static final java.util.List<String> METHODS = java.util.List.of("dense", "svite", "s2vite", "omp", "gmp", "tp", "small-dense");
+    /** The methods {@code --method} accepts: the registry's, in its order. */
+    static final java.util.List<String> METHODS = Methods.names();
 
     static ImageData openData(TrainRecipe recipe) {
         return Conversions.openData(

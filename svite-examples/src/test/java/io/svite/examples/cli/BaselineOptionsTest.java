@@ -87,7 +87,7 @@ class BaselineOptionsTest {
         String[][] cases = {
             {"dense", "--scope", "global", "--scope applies to --method omp, gmp or tp, not --method dense"},
             {"svite", "--prune-events", "5", "--prune-events applies to --method gmp or tp (gradual), not --method svite"},
-            {"gmp", "--dense-epochs", "1", "--dense-epochs applies to --method omp or tp --tp-mode one-shot, not --method gmp"},
+            {"gmp", "--dense-epochs", "1", "--dense-epochs applies to --method omp, ssp or tp --tp-mode one-shot, not --method gmp"},
             {"omp", "--depth-rule", "nearest", "--depth-rule applies to --method small-dense, not --method omp"},
             {"small-dense", "--tp-mode", "gradual", "--tp-mode applies to --method tp, not --method small-dense"},
             {"omp", "--update-every", "5", "--update-every applies to --method svite, not --method omp"},

@@ -45,7 +45,8 @@ class SviteTest {
     @Test
     void theCommandLineHasTheSubCommandsOfTheIssue() {
         List<String> names = leaves().stream().map(c -> String.join(" ", c)).toList();
-        for (String expected : List.of("train", "eval", "plan", "report", "bench sparse-step", "bench tokens", "bench compact")) {
+        for (String expected : List.of("train", "eval", "plan", "compare", "report", "bench sparse-step", "bench tokens",
+                "bench compact")) {
             assertTrue(names.contains(expected), expected + " in " + names);
         }
     }
@@ -72,7 +73,8 @@ class SviteTest {
 
     @Test
     void everyCommandThatPrintsNumbersCanPrintJson() {
-        for (String name : List.of("train", "eval", "plan", "report", "bench sparse-step", "bench tokens", "bench compact")) {
+        for (String name : List.of("train", "eval", "plan", "compare", "report", "bench sparse-step", "bench tokens",
+                "bench compact")) {
             String[] r = TrainCommandTest.run(with(name.split(" "), "--help"));
             assertTrue(r[1].contains("--json"), name + " has no --json: " + r[1]);
         }

@@ -1,0 +1,195 @@
+package io.svite.examples.cli;
+
+import io.svite.models.cost.CostModel;
+import io.svite.models.deit.BlockShape;
+import io.svite.models.deit.DeiTConfig;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The registry of training methods: the names {@code train --method} accepts, in order, and for
+ * each the {@code train} options that put it at a parameter budget (for {@code svite compare}).
+ * Adding a method is one line here (its name and its budget options) plus its {@code case} in
+ * {@link TrainCommand#method}.
+ *
+ * <p>A budget b in (0, 1) is the fraction of the dense model's prunable parameters kept:
+ *
+ * <ul>
+ *   <li>unstructured methods (svite, omp, gmp, tp) run at {@code --sparsity 1 − b};
+ *   <li>small-dense takes the depth whose parameters are nearest the budget of {@code --sparsity 1 − b};
+ *   <li>structured methods (s2vite, ssp) keep whole heads and neurons, so b is met only up to one
+ *       neuron: {@link #structuredAt} chooses the per-block head and neuron counts from the cost model;
+ *   <li>dense ignores the budget: it is the reference every saving is measured against.
+ * </ul>
+ */
+final class Methods {
+
+    /** The {@code train} options that put a method at a budget. */
+    @FunctionalInterface
+    interface AtBudget {
+
+        /**
+         * The options.
+         *
+         * @param budget the fraction of prunable parameters kept, in (0, 1)
+         * @param dense the dense architecture
+         * @return {@code train} arguments, e.g. {@code [--sparsity, 0.5]}
+         */
+        List<String> options(double budget, DeiTConfig dense);
+    }
+
+    private static final Map<String, AtBudget> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        REGISTRY.put("dense", (b, c) -> List.of());
+        REGISTRY.put("svite", Methods::sparsity);
+        REGISTRY.put("s2vite", Methods::structured);
+        REGISTRY.put("omp", Methods::sparsity);
+        REGISTRY.put("gmp", Methods::sparsity);
+        REGISTRY.put("tp", Methods::sparsity);
+        REGISTRY.put("ssp", Methods::structured);
+        REGISTRY.put("small-dense", Methods::sparsity);
+    }
+
+    private Methods() {}
+
+    /**
+     * The method names, in registry order.
+     *
+     * @return the names
+     */
+    static List<String> names() {
+        return List.copyOf(REGISTRY.keySet());
+    }
+
+    /**
+     * The {@code train} options that put a method at a budget.
+     *
+     * @param method a registered method
+     * @param budget the fraction of prunable parameters kept, in (0, 1)
+     * @param dense the dense architecture
+     * @return the options
+     * @throws IllegalArgumentException for an unknown method or a budget outside (0, 1)
+     */
+    static List<String> optionsAt(String method, double budget, DeiTConfig dense) {
+        checkBudget(budget);
+        AtBudget at = REGISTRY.get(method);
+        if (at == null) {
+            throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", names()));
+        }
+        return at.options(budget, dense);
+    }
+
+    /**
+     * Checks a budget.
+     *
+     * @param budget the budget
+     * @return the budget
+     * @throws IllegalArgumentException if it is outside (0, 1)
+     */
+    static double checkBudget(double budget) {
+        if (!(budget > 0 && budget < 1)) {
+            throw new IllegalArgumentException(
+                    "--budget must be in (0, 1), the fraction of the dense model's prunable parameters kept, got " + budget);
+        }
+        return budget;
+    }
+
+    private static List<String> sparsity(double budget, DeiTConfig dense) {
+        return List.of("--sparsity", Double.toString(1 - budget));
+    }
+
+    private static List<String> structured(double budget, DeiTConfig dense) {
+        Structured s = structuredAt(dense, budget);
+        return List.of("--heads", Double.toString(s.headFraction()), "--neurons", Double.toString(s.neuronFraction()));
+    }
+
+    /**
+     * Per-block head and neuron counts for a structured method at a budget.
+     *
+     * @param heads heads kept per block, of {@code allHeads}
+     * @param neurons neurons kept per block, of {@code allNeurons}
+     * @param allHeads the dense block's heads
+     * @param allNeurons the dense block's neurons
+     * @param kept the fraction of the prunable parameters (qkv, proj, fc1, fc2 weights and the qkv and
+     *     fc1 biases) these counts keep, by the cost model
+     */
+    record Structured(int heads, int neurons, int allHeads, int allNeurons, double kept) {
+
+        /** The {@code --heads} fraction, exact for {@code floor(H·a)}. */
+        double headFraction() {
+            return heads / (double) allHeads;
+        }
+
+        /** The {@code --neurons} fraction. */
+        double neuronFraction() {
+            return neurons / (double) allNeurons;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d of %d heads and %d of %d neurons per block (%.1f %% of the prunable"
+                    + " parameters)", heads, allHeads, neurons, allNeurons, 100 * kept);
+        }
+    }
+
+    /**
+     * The head and neuron counts, the same in every block, that keep the fraction of the dense
+     * model's prunable parameters nearest {@code budget}.
+     *
+     * <p>Parameters come from {@link CostModel}: with P(h, n) the parameters of the model whose
+     * blocks keep h heads and n neurons, the cost of one head per block is P(2, 1) − P(1, 1), of one
+     * neuron P(1, 2) − P(1, 1), and the prunable parameters are P(H, M) − P(0, 0). For every head
+     * count h the neuron count n that comes nearest the budget is solved; among the h whose n lies
+     * in [1, M] the one whose head fraction h/H is nearest b is taken (ties: more heads), so both
+     * fractions stay near b. With one head per block, only neurons are pruned.
+     *
+     * @param dense the dense architecture
+     * @param budget the fraction kept, in (0, 1)
+     * @return the counts
+     */
+    static Structured structuredAt(DeiTConfig dense, double budget) {
+        checkBudget(budget);
+        int allHeads = dense.heads();
+        int allNeurons = dense.hidden();
+        long p11 = params(dense, 1, 1);
+        long perHead = allHeads > 1 ? params(dense, 2, 1) - p11 : 0;
+        long perNeuron = allNeurons > 1 ? params(dense, 1, 2) - p11 : 0;
+        long p00 = p11 - perHead - perNeuron;
+        double prunable = params(dense, allHeads, allNeurons) - p00;
+        Structured best = null;
+        double bestHeadGap = Double.MAX_VALUE;
+        Structured closest = null;
+        double closestError = Double.MAX_VALUE;
+        for (int h = 1; h <= allHeads; h++) {
+            double exact = perNeuron == 0 ? 1 : (budget * prunable - h * (double) perHead) / perNeuron;
+            int n = (int) Math.max(1, Math.min(allNeurons, Math.round(exact)));
+            double kept = (h * (double) perHead + n * (double) perNeuron) / prunable;
+            Structured s = new Structured(h, n, allHeads, allNeurons, kept);
+            double error = Math.abs(kept - budget);
+            if (error < closestError) {
+                closest = s;
+                closestError = error;
+            }
+            if (exact >= 0.5 && exact <= allNeurons + 0.5) {
+                double gap = Math.abs(h / (double) allHeads - budget);
+                if (gap <= bestHeadGap + 1e-12) {
+                    best = s;
+                    bestHeadGap = gap;
+                }
+            }
+        }
+        return best != null ? best : closest;
+    }
+
+    /** The parameters of the dense architecture with every block at h heads and n neurons. */
+    private static long params(DeiTConfig dense, int h, int n) {
+        List<BlockShape> shapes = new ArrayList<>(Collections.nCopies(dense.depth(), new BlockShape(h, n)));
+        return CostModel.of(dense.withTokenSelection(null).withBlocks(shapes)).dense().params();
+    }
+}
