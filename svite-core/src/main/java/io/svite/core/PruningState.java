@@ -44,7 +44,7 @@ import java.util.Set;
  * a gradient criterion sums scores, one score and one in-place addition per tensor — all on the
  * device. Events read a handful of counts back to the host.
  */
-final class PruningState {
+final class PruningState implements EngineState {
 
     private static final Logger logger = LoggerFactory.getLogger(PruningState.class);
 
@@ -81,7 +81,8 @@ final class PruningState {
     // ---------------------------------------------------------------- binding
 
     /** Called from {@code onTrainingBegin}, i.e. from the Trainer's constructor. */
-    void begin(Trainer trainer) {
+    @Override
+    public void begin(Trainer trainer) {
         if (begun) {
             throw new IllegalStateException(
                     "this pruning configuration has already driven a training run; call"
@@ -228,7 +229,8 @@ final class PruningState {
     }
 
     /** Called from {@code onTrainingBatch}: the dense gradient of the coming step is present. */
-    void beforeStep() {
+    @Override
+    public void beforeStep() {
         ensureBound();
         long t = steps + 1;
         if (next >= events.size()) {
@@ -421,7 +423,8 @@ final class PruningState {
         return array;
     }
 
-    void afterEpoch(Trainer trainer) {
+    @Override
+    public void afterEpoch(Trainer trainer) {
         if (!bound) {
             return;
         }
@@ -441,7 +444,8 @@ final class PruningState {
         }
     }
 
-    void end() {
+    @Override
+    public void end() {
         if (bound && maskRoot.isOpen()) {
             lastReport = report();
         }

@@ -1,24 +1,14 @@
 package io.svite.core;
 
-import ai.djl.Device;
-import ai.djl.nn.Parameter;
 import ai.djl.training.TrainingConfig;
-import ai.djl.training.evaluator.Evaluator;
-import ai.djl.training.initializer.Initializer;
-import ai.djl.training.listener.TrainingListener;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.util.PairList;
 
 import io.svite.core.training.Checkpointable;
+import io.svite.core.training.DecoratedTrainingConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.function.Predicate;
 
 /**
  * A user's {@link TrainingConfig} with pruning added: the same devices, initializers, loss,
@@ -30,22 +20,17 @@ import java.util.function.Predicate;
  * scores summed since the last event), so GMP, Taylor pruning and OMP's fine-tuning resume
  * exactly; a resumed run does not repeat a step-0 event or re-apply the masks it started from.
  */
-public final class PruningTrainingConfig implements TrainingConfig, Checkpointable {
+public final class PruningTrainingConfig extends DecoratedTrainingConfig implements Checkpointable {
 
     /** The name of the pruning state file inside a run checkpoint's {@code pruning} folder. */
     static final String STATE_FILE = "pruning.state";
 
-    private final TrainingConfig base;
     private final MaskingOptimizer optimizer;
-    private final List<TrainingListener> listeners;
     private final PruningRun run;
 
     PruningTrainingConfig(TrainingConfig base, PruningState state, MaskingOptimizer optimizer) {
-        this.base = base;
+        super(base, optimizer, List.of(new EngineListener(state)));
         this.optimizer = optimizer;
-        List<TrainingListener> all = new ArrayList<>(base.getTrainingListeners());
-        all.add(new PruningListener(state));
-        this.listeners = Collections.unmodifiableList(all);
         this.run = new PruningRun(state);
     }
 
@@ -97,40 +82,5 @@ public final class PruningTrainingConfig implements TrainingConfig, Checkpointab
     @Override
     public void readCheckpoint(Path dir) throws IOException {
         run.state.resumeFrom(StateFile.read(dir.resolve(STATE_FILE), PruningState.STATE_KIND));
-    }
-
-    @Override
-    public Device[] getDevices() {
-        return base.getDevices();
-    }
-
-    @Override
-    public PairList<Initializer, Predicate<Parameter>> getInitializers() {
-        return base.getInitializers();
-    }
-
-    @Override
-    public Optimizer getOptimizer() {
-        return optimizer;
-    }
-
-    @Override
-    public Loss getLossFunction() {
-        return base.getLossFunction();
-    }
-
-    @Override
-    public ExecutorService getExecutorService() {
-        return base.getExecutorService();
-    }
-
-    @Override
-    public List<Evaluator> getEvaluators() {
-        return base.getEvaluators();
-    }
-
-    @Override
-    public List<TrainingListener> getTrainingListeners() {
-        return listeners;
     }
 }

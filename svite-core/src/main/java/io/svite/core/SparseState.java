@@ -38,7 +38,7 @@ import java.util.Map;
  * sparse parameter copy and nothing else; a rewrite runs on the first training device, inside a
  * scope that is closed before the step, and is copied to the other devices.
  */
-final class SparseState {
+final class SparseState implements EngineState {
 
     private static final Logger logger = LoggerFactory.getLogger(SparseState.class);
 
@@ -72,7 +72,8 @@ final class SparseState {
     // ---------------------------------------------------------------- binding
 
     /** Called from {@code onTrainingBegin}, i.e. from the Trainer's constructor. */
-    void begin(Trainer trainer) {
+    @Override
+    public void begin(Trainer trainer) {
         if (begun) {
             throw new IllegalStateException(
                     "this sparse training configuration has already driven a training run; call"
@@ -307,7 +308,8 @@ final class SparseState {
     }
 
     /** Called from {@code onTrainingBatch}: the dense gradient of the coming step is present. */
-    void beforeStep() {
+    @Override
+    public void beforeStep() {
         ensureBound();
         long t = steps + 1;
         if (recipe.schedule().isUpdateStep(t)) {
@@ -408,7 +410,8 @@ final class SparseState {
         return sum;
     }
 
-    void afterEpoch(Trainer trainer) {
+    @Override
+    public void afterEpoch(Trainer trainer) {
         if (!bound) {
             return;
         }
@@ -434,7 +437,8 @@ final class SparseState {
         }
     }
 
-    void end() {
+    @Override
+    public void end() {
         if (bound && maskRoot.isOpen()) {
             lastReport = report();
         }

@@ -1,24 +1,14 @@
 package io.svite.core;
 
-import ai.djl.Device;
-import ai.djl.nn.Parameter;
 import ai.djl.training.TrainingConfig;
-import ai.djl.training.evaluator.Evaluator;
-import ai.djl.training.initializer.Initializer;
-import ai.djl.training.listener.TrainingListener;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.util.PairList;
 
 import io.svite.core.training.Checkpointable;
+import io.svite.core.training.DecoratedTrainingConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.function.Predicate;
 
 /**
  * A user's {@link TrainingConfig} with sparse training added: the same devices, initializers,
@@ -29,22 +19,17 @@ import java.util.function.Predicate;
  * sparse.masks}: masks, ever-active sets, step and update count) inside a run checkpoint, so a
  * training loop that checkpoints its phases carries SViTE's state without knowing about it.
  */
-public final class SparseTrainingConfig implements TrainingConfig, Checkpointable {
+public final class SparseTrainingConfig extends DecoratedTrainingConfig implements Checkpointable {
 
     /** The name of the mask file inside a run checkpoint's {@code svite} folder. */
     static final String CHECKPOINT_MODEL_NAME = "sparse";
 
-    private final TrainingConfig base;
     private final MaskingOptimizer optimizer;
-    private final List<TrainingListener> listeners;
     private final SparseRun run;
 
     SparseTrainingConfig(TrainingConfig base, SparseState state, MaskingOptimizer optimizer) {
-        this.base = base;
+        super(base, optimizer, List.of(new EngineListener(state)));
         this.optimizer = optimizer;
-        List<TrainingListener> all = new ArrayList<>(base.getTrainingListeners());
-        all.add(new SparseListener(state));
-        this.listeners = Collections.unmodifiableList(all);
         this.run = new SparseRun(state);
     }
 
@@ -93,40 +78,5 @@ public final class SparseTrainingConfig implements TrainingConfig, Checkpointabl
     @Override
     public void readCheckpoint(Path dir) throws IOException {
         run.resumeFrom(dir, CHECKPOINT_MODEL_NAME);
-    }
-
-    @Override
-    public Device[] getDevices() {
-        return base.getDevices();
-    }
-
-    @Override
-    public PairList<Initializer, Predicate<Parameter>> getInitializers() {
-        return base.getInitializers();
-    }
-
-    @Override
-    public Optimizer getOptimizer() {
-        return optimizer;
-    }
-
-    @Override
-    public Loss getLossFunction() {
-        return base.getLossFunction();
-    }
-
-    @Override
-    public ExecutorService getExecutorService() {
-        return base.getExecutorService();
-    }
-
-    @Override
-    public List<Evaluator> getEvaluators() {
-        return base.getEvaluators();
-    }
-
-    @Override
-    public List<TrainingListener> getTrainingListeners() {
-        return listeners;
     }
 }

@@ -43,7 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the first training device inside a scope closed before the step and writes the same gates and
  * weights on every device.
  */
-final class StructuredState {
+final class StructuredState implements EngineState {
 
     private static final Logger logger = LoggerFactory.getLogger(StructuredState.class);
 
@@ -118,7 +118,8 @@ final class StructuredState {
     // ---------------------------------------------------------------- binding
 
     /** Called from {@code onTrainingBegin}, i.e. from the Trainer's constructor. */
-    void begin(Trainer trainer) {
+    @Override
+    public void begin(Trainer trainer) {
         if (begun) {
             throw new IllegalStateException(
                     "this structured training configuration has already driven a training run; call"
@@ -322,7 +323,8 @@ final class StructuredState {
     }
 
     /** Called from {@code onTrainingBatch}: the gradient of the coming step is present. */
-    void beforeStep() {
+    @Override
+    public void beforeStep() {
         ensureBound();
         long t = steps + 1;
         if (inScoreWindow(t)) {
@@ -528,7 +530,8 @@ final class StructuredState {
         return copy;
     }
 
-    void afterEpoch(Trainer trainer) {
+    @Override
+    public void afterEpoch(Trainer trainer) {
         if (!bound) {
             return;
         }
@@ -551,7 +554,8 @@ final class StructuredState {
         }
     }
 
-    void end() {
+    @Override
+    public void end() {
         awaited.values().forEach(this::unwrap);
         awaited.clear();
         if (bound && root.isOpen() && block != null) {

@@ -1,26 +1,16 @@
 package io.svite.core;
 
-import ai.djl.Device;
-import ai.djl.nn.Parameter;
 import ai.djl.training.TrainingConfig;
-import ai.djl.training.evaluator.Evaluator;
-import ai.djl.training.initializer.Initializer;
-import ai.djl.training.listener.TrainingListener;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.util.PairList;
 
 import io.svite.core.training.Checkpointable;
+import io.svite.core.training.DecoratedTrainingConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.function.Predicate;
 
 /**
  * A {@link TrainingConfig} with structured sparse training added: the same devices, initializers,
@@ -36,22 +26,17 @@ import java.util.function.Predicate;
  * sub-folder of its name ({@code svite/sparse.masks}). The prune and grow criteria draw random
  * numbers only from the engine's generator, so they need no state of their own.
  */
-public final class StructuredTrainingConfig implements TrainingConfig, Checkpointable {
+public final class StructuredTrainingConfig extends DecoratedTrainingConfig implements Checkpointable {
 
     /** The name of the structured state file inside a run checkpoint's {@code s2vite} folder. */
     static final String STATE_FILE = "structured.state";
 
-    private final TrainingConfig base;
     private final GateOptimizer optimizer;
-    private final List<TrainingListener> listeners;
     private final StructuredRun run;
 
     StructuredTrainingConfig(TrainingConfig base, StructuredState state, GateOptimizer optimizer) {
-        this.base = base;
+        super(base, optimizer, List.of(new EngineListener(state)));
         this.optimizer = optimizer;
-        List<TrainingListener> all = new ArrayList<>(base.getTrainingListeners());
-        all.add(new StructuredListener(state));
-        this.listeners = Collections.unmodifiableList(all);
         this.run = new StructuredRun(state);
     }
 
@@ -71,8 +56,8 @@ public final class StructuredTrainingConfig implements TrainingConfig, Checkpoin
      * @return the SViTE run, or empty
      */
     public Optional<SparseRun> sparseRun() {
-        return base instanceof SparseTrainingConfig
-                ? Optional.of(((SparseTrainingConfig) base).run())
+        return base() instanceof SparseTrainingConfig
+                ? Optional.of(((SparseTrainingConfig) base()).run())
                 : Optional.empty();
     }
 
@@ -95,8 +80,8 @@ public final class StructuredTrainingConfig implements TrainingConfig, Checkpoin
     @Override
     public void writeCheckpoint(Path dir) throws IOException {
         run.state.save(dir.resolve(STATE_FILE));
-        if (base instanceof Checkpointable) {
-            Checkpointable inner = (Checkpointable) base;
+        if (base() instanceof Checkpointable) {
+            Checkpointable inner = (Checkpointable) base();
             inner.writeCheckpoint(Files.createDirectories(dir.resolve(inner.checkpointName())));
         }
     }
@@ -111,8 +96,8 @@ public final class StructuredTrainingConfig implements TrainingConfig, Checkpoin
     @Override
     public void readCheckpoint(Path dir) throws IOException {
         run.state.resumeFrom(StateFile.read(dir.resolve(STATE_FILE), StructuredState.STATE_KIND));
-        if (base instanceof Checkpointable) {
-            Checkpointable inner = (Checkpointable) base;
+        if (base() instanceof Checkpointable) {
+            Checkpointable inner = (Checkpointable) base();
             Path sub = dir.resolve(inner.checkpointName());
             if (!Files.isDirectory(sub)) {
                 throw new IllegalArgumentException(
@@ -130,40 +115,5 @@ public final class StructuredTrainingConfig implements TrainingConfig, Checkpoin
                 }
             }
         }
-    }
-
-    @Override
-    public Device[] getDevices() {
-        return base.getDevices();
-    }
-
-    @Override
-    public PairList<Initializer, Predicate<Parameter>> getInitializers() {
-        return base.getInitializers();
-    }
-
-    @Override
-    public Optimizer getOptimizer() {
-        return optimizer;
-    }
-
-    @Override
-    public Loss getLossFunction() {
-        return base.getLossFunction();
-    }
-
-    @Override
-    public ExecutorService getExecutorService() {
-        return base.getExecutorService();
-    }
-
-    @Override
-    public List<Evaluator> getEvaluators() {
-        return base.getEvaluators();
-    }
-
-    @Override
-    public List<TrainingListener> getTrainingListeners() {
-        return listeners;
     }
 }

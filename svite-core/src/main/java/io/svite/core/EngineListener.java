@@ -4,16 +4,15 @@ import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListener;
 
 /**
- * The structured engine's DJL training listener: binds when training begins (and unfreezes the
- * gates), accumulates Taylor scores and updates the active sets in {@code onTrainingBatch}
- * (between backward and {@code trainer.step()}), reports each epoch and freezes the gates again
- * when training ends.
+ * The DJL training listener of every engine: begin → {@link EngineState#begin}, each training
+ * batch (between backward and {@code trainer.step()}) → {@link EngineState#beforeStep}, each epoch
+ * → {@link EngineState#afterEpoch}, end → {@link EngineState#end}; validation batches change nothing.
  */
-final class StructuredListener implements TrainingListener {
+final class EngineListener implements TrainingListener {
 
-    private final StructuredState state;
+    private final EngineState state;
 
-    StructuredListener(StructuredState state) {
+    EngineListener(EngineState state) {
         this.state = state;
     }
 
@@ -29,7 +28,7 @@ final class StructuredListener implements TrainingListener {
 
     @Override
     public void onValidationBatch(Trainer trainer, BatchData batchData) {
-        // active sets do not change during validation
+        // masks, gates and scores do not change during validation
     }
 
     @Override
