@@ -88,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options), s2vite (heads and neurons, ending with the compacted model; see the S2ViTE options), or a baseline: omp (one-shot global magnitude pruning, then fine-tuning), gmp (gradual magnitude pruning), tp (Taylor pruning), small-dense (a shallower dense DeiT at the parameter budget of --sparsity).")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options), s2vite (heads and neurons, ending with the compacted model; see the S2ViTE options), or a baseline: omp (one-shot global magnitude pruning, then fine-tuning), gmp (gradual magnitude pruning), tp (Taylor pruning), small-dense (a shallower dense DeiT at the parameter budget of --sparsity); vit-slim (soft masks on heads and neurons under an ℓ1 penalty, one global threshold to a parameter or MAC budget, compacted and fine-tuned; see its options).")
     String method = "dense";
 
     @Mixin SviteOptions sparse;
@@ -98,6 +98,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin TokenOptions tokens;
 
     @Mixin BaselineOptions baselines;
+
+    @Mixin MaskSearchOptions masks;
 
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "With --out: also write a checkpoint every STEPS optimizer steps, counted over the whole run (default: only at the end of every epoch).")
     Long checkpointEvery;
@@ -173,6 +175,7 @@ final class TrainCommand implements Callable<Integer> {
      */
     TrainingMethod method(TrainRecipe recipe) {
         baselines.requireFor(method);
+        masks.requireFor(method);
         switch (method) {
             case "dense":
                 sparse.requireUnused(method);
@@ -194,6 +197,10 @@ final class TrainCommand implements Callable<Integer> {
                 sparse.requireOnlySparsity(method);
                 structured.requireUnused(method);
                 return baselines.method(method, sparse.sparsity(), recipe);
+            case "vit-slim":
+                sparse.requireUnused(method);
+                structured.requireUnused(method);
+                return masks.method(method, recipe);
             default:
                 throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", METHODS));
         }
@@ -254,7 +261,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The methods {@code --method} accepts. */
-    static final java.util.List<String> METHODS = java.util.List.of("dense", "svite", "s2vite", "omp", "gmp", "tp", "small-dense");
+    static final java.util.List<String> METHODS = java.util.List.of("dense", "svite", "s2vite", "omp", "gmp", "tp", "small-dense", "vit-slim");
 
     static ImageData openData(TrainRecipe recipe) {
         return Conversions.openData(
