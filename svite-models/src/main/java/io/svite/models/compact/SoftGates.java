@@ -21,7 +21,9 @@ import java.util.List;
  * <p>A head gate g_h multiplies head h's output before {@code proj}, so proj(g ⊙ a) = (W · diag(g⊗1_d))
  * a + b: scaling proj's columns h·d … (h+1)·d − 1 by g_h and setting the gate to 1 is exact. A
  * neuron gate g_j multiplies GELU's output before {@code fc2}; scaling fc2's column j by g_j is
- * exact the same way. Gates of exactly 0 stay 0 (their unit is pruned by compaction).
+ * exact the same way. VTP's input gates u multiply the dimensions qkv (or fc1) reads, so qkv(u ⊙ x)
+ * = (W · diag(u)) x + b: scaling qkv's (fc1's) columns by u is exact. Gates of exactly 0 stay 0
+ * (their unit or dimension is pruned by compaction).
  */
 public final class SoftGates {
 
@@ -90,6 +92,62 @@ public final class SoftGates {
             binary.add(new BlockGates(binaryOf(g.heads()), binaryOf(g.neurons())));
         }
         write(model, binary);
+        if (model.config().inputGates()) {
+            List<InputGates> inputs = readInputs(model);
+            List<InputGates> binaryInputs = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                InputGates u = inputs.get(i);
+                checkFinite(u.attn(), i, "attn input_gate");
+                checkFinite(u.mlp(), i, "mlp input_gate");
+                scaleColumns(model.blocks().get(i).attention().qkv(), u.attn());
+                scaleColumns(model.blocks().get(i).mlp().fc1(), u.mlp());
+                binaryInputs.add(new InputGates(binaryOf(u.attn()), binaryOf(u.mlp())));
+            }
+            writeInputs(model, binaryInputs);
+        }
+    }
+
+    /**
+     * The input gate values of every block (VTP), read to the host once.
+     *
+     * @param model an initialised DeiT built with input gates
+     * @return per block: the attention's and the MLP's input gate values
+     * @throws IllegalArgumentException if the model has no input gates
+     */
+    public static List<InputGates> readInputs(DeiT model) {
+        requireInputGates(model);
+        List<InputGates> out = new ArrayList<>();
+        for (DeiTBlock block : model.blocks()) {
+            out.add(new InputGates(floats(block.attention().inputGate()), floats(block.mlp().inputGate())));
+        }
+        return out;
+    }
+
+    /**
+     * Writes new input gate values into every block (VTP).
+     *
+     * @param model an initialised DeiT built with input gates
+     * @param gates one entry per block with the blocks' input sizes
+     * @throws IllegalArgumentException if the model has no input gates or the sizes differ
+     */
+    public static void writeInputs(DeiT model, List<InputGates> gates) {
+        requireInputGates(model);
+        if (gates.size() != model.blocks().size()) {
+            throw new IllegalArgumentException(
+                    "expected input gates for " + model.blocks().size() + " blocks, got " + gates.size());
+        }
+        for (int i = 0; i < gates.size(); i++) {
+            DeiTBlock block = model.blocks().get(i);
+            set(block.attention().inputGate(), gates.get(i).attn(), i, "attn input_gate");
+            set(block.mlp().inputGate(), gates.get(i).mlp(), i, "mlp input_gate");
+        }
+    }
+
+    private static void requireInputGates(DeiT model) {
+        if (!model.config().inputGates()) {
+            throw new IllegalArgumentException(
+                    "this DeiT has no input gates; build it from DeiTConfig.withInputGates(true)");
+        }
     }
 
     /** Multiplies column j of a linear layer's weight (out, in) by {@code scale[j]}, on its device. */
@@ -149,4 +207,12 @@ public final class SoftGates {
      * @param neurons neuron gate values (M)
      */
     public record BlockGates(float[] heads, float[] neurons) {}
+
+    /**
+     * One block's input gate values (VTP).
+     *
+     * @param attn the gate on the dimensions qkv reads
+     * @param mlp the gate on the dimensions fc1 reads
+     */
+    public record InputGates(float[] attn, float[] mlp) {}
 }
