@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import io.svite.examples.methods.VitSlimMethod;
+import io.svite.examples.methods.VtpMethod;
 import io.svite.examples.train.TrainReport;
 import io.svite.models.compact.GlobalThreshold.Measure;
 import io.svite.models.cost.CostModel;
@@ -21,7 +22,8 @@ import java.util.Locale;
  * <p>ViT-Slim's per-block shapes are learned, so the plan shows the budget's target (an exact upper
  * bound on the compacted model's parameters or MACs) and, as {@code "uniform-estimate"}, the
  * largest architecture that keeps the same fraction of heads and neurons in every block within
- * the target.
+ * the target. VTP's plan with a ratio is exact: every qkv and fc1 input keeps the same number of
+ * dimensions.
  */
 final class MaskSearchPlan {
 
@@ -60,6 +62,17 @@ final class MaskSearchPlan {
     static MaskSearchPlan of(String model, String method, DeiTConfig config, MaskSearchOptions options) {
         options.requireFor(method);
         CostReport dense = CostModel.of(config).dense();
+        if (method.equals("vtp")) {
+            double ratio = options.vtpRatio();
+            if (Double.isNaN(ratio)) {
+                throw new IllegalArgumentException(
+                        "plan --method vtp needs --vtp-ratio: under --vtp-threshold the kept dimensions are learned");
+            }
+            DeiTConfig compacted = VtpMethod.compactedArchitecture(config, ratio);
+            String label = String.format(Locale.ROOT, "vtp, every qkv and fc1 input keeps %d of %d dimensions",
+                    compacted.blocks().get(0).attnInputCount(config.width()), config.width());
+            return new MaskSearchPlan(model, method, label, compacted, dense, "exact", null, Double.NaN);
+        }
         double budget = options.slimBudget();
         Measure measure = options.measure();
         VitSlimMethod.smallestFits(config, budget, measure);
@@ -113,6 +126,8 @@ final class MaskSearchPlan {
             JsonObject j = new JsonObject();
             j.addProperty("heads", b.heads());
             j.addProperty("hidden", b.hidden());
+            j.addProperty("attnInputs", b.attnInputCount(compacted.width()));
+            j.addProperty("mlpInputs", b.mlpInputCount(compacted.width()));
             blocks.add(j);
         }
         o.add("blocks", blocks);
@@ -132,8 +147,9 @@ final class MaskSearchPlan {
                 TrainReport.human(cost.macs()), TrainReport.human(dense.macs()), 100 * (1 - cost.macs() / dense.macs())));
         for (int i = 0; i < compacted.depth(); i++) {
             BlockShape b = compacted.blocks().get(i);
-            sb.append(String.format(Locale.ROOT, "  block%-3d %d of %d heads, %d of %d neurons%n", i, b.heads(),
-                    compacted.heads(), b.hidden(), compacted.hidden()));
+            sb.append(String.format(Locale.ROOT, "  block%-3d %d of %d heads, %d of %d neurons, reads %d/%d of %d dims%n", i,
+                    b.heads(), compacted.heads(), b.hidden(), compacted.hidden(), b.attnInputCount(compacted.width()),
+                    b.mlpInputCount(compacted.width()), compacted.width()));
         }
         return sb.toString();
     }

@@ -39,7 +39,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", description = "DeiT preset: deit-mini (default), deit-tiny, deit-small, deit-base.")
     String model = "deit-mini";
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite, s2vite (params and MACs of the compacted model), omp, gmp, tp, small-dense or vit-slim (the budget's target and a uniform estimate of the compacted model).")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite, s2vite (params and MACs of the compacted model), omp, gmp, tp, small-dense, vit-slim (the budget's target and a uniform estimate of the compacted model) or vtp (exact with --vtp-ratio).")
     String method = "dense";
 
     @Option(names = "--json", description = "Print JSON: {model, method, params, denseParams, macs, denseMacs, macsSaving, layers: [{name, shape, density}]}.")

@@ -88,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options), s2vite (heads and neurons, ending with the compacted model; see the S2ViTE options), or a baseline: omp (one-shot global magnitude pruning, then fine-tuning), gmp (gradual magnitude pruning), tp (Taylor pruning), small-dense (a shallower dense DeiT at the parameter budget of --sparsity); vit-slim (soft masks on heads and neurons under an ℓ1 penalty, one global threshold to a parameter or MAC budget, compacted and fine-tuned; see its options).")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options), s2vite (heads and neurons, ending with the compacted model; see the S2ViTE options), or a baseline: omp (one-shot global magnitude pruning, then fine-tuning), gmp (gradual magnitude pruning), tp (Taylor pruning), small-dense (a shallower dense DeiT at the parameter budget of --sparsity); vit-slim (soft masks on heads and neurons under an ℓ1 penalty, one global threshold to a parameter or MAC budget, compacted and fine-tuned; see its options); vtp (soft gates on the dimensions qkv and fc1 read under an ℓ1 penalty, pruned to a ratio or under a threshold, compacted and fine-tuned).")
     String method = "dense";
 
     @Mixin SviteOptions sparse;
@@ -198,6 +198,7 @@ final class TrainCommand implements Callable<Integer> {
                 structured.requireUnused(method);
                 return baselines.method(method, sparse.sparsity(), recipe);
             case "vit-slim":
+            case "vtp":
                 sparse.requireUnused(method);
                 structured.requireUnused(method);
                 return masks.method(method, recipe);
@@ -261,7 +262,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The methods {@code --method} accepts. */
-    static final java.util.List<String> METHODS = java.util.List.of("dense", "svite", "s2vite", "omp", "gmp", "tp", "small-dense", "vit-slim");
+    static final java.util.List<String> METHODS = java.util.List.of("dense", "svite", "s2vite", "omp", "gmp", "tp", "small-dense", "vit-slim", "vtp");
 
     static ImageData openData(TrainRecipe recipe) {
         return Conversions.openData(
