@@ -157,11 +157,22 @@ public final class VitSlimMethod implements TrainingMethod {
         Model compacted = ctx.adopt(Model.newInstance("deit", ctx.device()));
         compacted.setBlock(Compactor.compact(deit, compacted.getNDManager()));
         LOG.info("ViT-Slim threshold {} keeps {} ({} {} of {} target); masked model's test accuracy {}",
-                choice.threshold(), choice.config().blocks(), measure, measure.of(choice.cost()), choice.target(),
+                choice.threshold(), units(choice.config()), measure, measure.of(choice.cost()), choice.target(),
                 maskedAccuracy);
         ctx.train(compacted, TrainingPhase.plain("finetune", split.finetune()));
         String json = masksJson(soft, choice);
         return new MethodOutcome(compacted, Map.of(), null, dir -> writeAtomically(dir.resolve(MASKS), json));
+    }
+
+    /** "heads 3,2,… / neurons 168,115,…", block by block. */
+    static String units(DeiTConfig config) {
+        StringBuilder heads = new StringBuilder();
+        StringBuilder neurons = new StringBuilder();
+        for (BlockShape b : config.blocks()) {
+            heads.append(heads.length() == 0 ? "" : ",").append(b.heads());
+            neurons.append(neurons.length() == 0 ? "" : ",").append(b.hidden());
+        }
+        return "heads " + heads + " / neurons " + neurons;
     }
 
     static String masksJson(List<BlockGates> soft, Choice choice) {
@@ -220,7 +231,7 @@ public final class VitSlimMethod implements TrainingMethod {
         String s = String.format(Locale.ROOT, "ViT-Slim: λ %s, %s budget %s, %d search + %d fine-tuning epoch(s)",
                 lambda, measure, budget, split.dense(), split.finetune());
         if (choice != null) {
-            s += String.format(Locale.ROOT, "; threshold %.4g kept %s", choice.threshold(), choice.config().blocks());
+            s += String.format(Locale.ROOT, "; threshold %.4g kept %s", choice.threshold(), units(choice.config()));
         }
         return s;
     }
