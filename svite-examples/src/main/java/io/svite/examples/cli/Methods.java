@@ -1,5 +1,6 @@
 package io.svite.examples.cli;
 
+import io.svite.examples.methods.VtpMethod;
 import io.svite.models.cost.CostModel;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiTConfig;
@@ -24,6 +25,8 @@ import java.util.Map;
  *   <li>small-dense takes the depth whose parameters are nearest the budget of {@code --sparsity 1 − b};
  *   <li>structured methods (s2vite, ssp) keep whole heads and neurons, so b is met only up to one
  *       neuron: {@link #structuredAt} chooses the per-block head and neuron counts from the cost model;
+ *   <li>vit-slim gets the {@code --slim-budget} of all parameters that leaves b of the prunable ones;
+ *   <li>vtp gets the {@code --vtp-ratio} whose compacted model is nearest that parameter count;
  *   <li>dense ignores the budget: it is the reference every saving is measured against.
  * </ul>
  */
@@ -54,6 +57,8 @@ final class Methods {
         REGISTRY.put("tp", Methods::sparsity);
         REGISTRY.put("ssp", Methods::structured);
         REGISTRY.put("small-dense", Methods::sparsity);
+        REGISTRY.put("vit-slim", Methods::vitSlim);
+        REGISTRY.put("vtp", Methods::vtp);
     }
 
     private Methods() {}
@@ -102,6 +107,40 @@ final class Methods {
 
     private static List<String> sparsity(double budget, DeiTConfig dense) {
         return List.of("--sparsity", Double.toString(1 - budget));
+    }
+
+    /**
+     * ViT-Slim's {@code --slim-budget} counts the whole model: the fraction of all dense parameters
+     * that leaves b of the prunable ones, (P − (1 − b)·prunable) / P.
+     */
+    private static List<String> vitSlim(double budget, DeiTConfig dense) {
+        double all = params(dense, dense.heads(), dense.hidden());
+        double prunable = prunable(dense);
+        return List.of("--slim-budget", Double.toString((all - (1 - budget) * prunable) / all));
+    }
+
+    /**
+     * VTP's {@code --vtp-ratio}: the pruned fraction of the qkv and fc1 inputs whose compacted model
+     * has the total parameters nearest those of b of the prunable ones (only qkv and fc1 shrink, so
+     * a budget below 5/12 of the block weights cannot be met and the smallest input is taken).
+     */
+    private static List<String> vtp(double budget, DeiTConfig dense) {
+        DeiTConfig plain = dense.withTokenSelection(null);
+        double all = params(dense, dense.heads(), dense.hidden());
+        double target = all - (1 - budget) * prunable(dense);
+        int width = dense.width();
+        double best = 0;
+        double bestError = Double.MAX_VALUE;
+        for (int kept = 1; kept <= width; kept++) {
+            double ratio = 1 - kept / (double) width;
+            long p = CostModel.of(VtpMethod.compactedArchitecture(plain, ratio)).dense().params();
+            double error = Math.abs(p - target);
+            if (error < bestError) {
+                best = ratio;
+                bestError = error;
+            }
+        }
+        return List.of("--vtp-ratio", Double.toString(best));
     }
 
     private static List<String> structured(double budget, DeiTConfig dense) {
@@ -185,6 +224,14 @@ final class Methods {
             }
         }
         return best != null ? best : closest;
+    }
+
+    /** The prunable parameters P(H, M) − P(0, 0), with P(0, 0) extrapolated from one head and one neuron. */
+    private static double prunable(DeiTConfig dense) {
+        long p11 = params(dense, 1, 1);
+        long perHead = dense.heads() > 1 ? params(dense, 2, 1) - p11 : 0;
+        long perNeuron = dense.hidden() > 1 ? params(dense, 1, 2) - p11 : 0;
+        return params(dense, dense.heads(), dense.hidden()) - (p11 - perHead - perNeuron);
     }
 
     /** The parameters of the dense architecture with every block at h heads and n neurons. */

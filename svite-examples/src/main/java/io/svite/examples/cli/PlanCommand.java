@@ -40,7 +40,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", description = "DeiT preset: deit-mini (default), deit-tiny, deit-small, deit-base.")
     String model = "deit-mini";
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite, s2vite (params and MACs of the compacted model), omp, gmp, tp, ssp (params and MACs of the compacted model) or small-dense.")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite, s2vite (params and MACs of the compacted model), omp, gmp, tp, ssp (params and MACs of the compacted model), small-dense, vit-slim (the budget's target and a uniform estimate of the compacted model) or vtp (exact with --vtp-ratio).")
     String method = "dense";
 
     @Option(names = "--json", description = "Print JSON: {model, method, params, denseParams, macs, denseMacs, macsSaving, layers: [{name, shape, density}]}.")
@@ -58,6 +58,8 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin SspOptions ssp;
 
+    @Mixin MaskSearchOptions masks;
+
     @Override
     public Integer call() {
         DeiTConfig config = DeiTConfig.preset(model);
@@ -66,6 +68,13 @@ final class PlanCommand implements Callable<Integer> {
         }
         baselines.requireFor(method);
         ssp.requireFor(method);
+        masks.requireFor(method);
+        if (MaskSearchOptions.METHODS.contains(method)) {
+            sparse.requireUnused(method);
+            structured.requireUnused(method);
+            System.out.print(MaskSearchPlan.of(model, method, config, masks).render(json));
+            return 0;
+        }
         if (BaselineOptions.METHODS.contains(method)) {
             sparse.requireOnlySparsity(method);
             System.out.print(BaselinePlan.of(model, method, config, sparse.sparsity(), baselines).render(json));

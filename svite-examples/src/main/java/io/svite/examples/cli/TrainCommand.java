@@ -89,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options), s2vite (heads and neurons, ending with the compacted model; see the S2ViTE options), or a baseline: omp (one-shot global magnitude pruning, then fine-tuning), gmp (gradual magnitude pruning), tp (Taylor pruning), ssp (structured salience pruning of heads and neurons after dense training, then compaction and fine-tuning; budget from --heads/--neurons or --structured-sparsity), small-dense (a shallower dense DeiT at the parameter budget of --sparsity).")
+    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options), s2vite (heads and neurons, ending with the compacted model; see the S2ViTE options), or a baseline: omp (one-shot global magnitude pruning, then fine-tuning), gmp (gradual magnitude pruning), tp (Taylor pruning), ssp (structured salience pruning of heads and neurons after dense training, then compaction and fine-tuning; budget from --heads/--neurons or --structured-sparsity), small-dense (a shallower dense DeiT at the parameter budget of --sparsity); vit-slim (soft masks on heads and neurons under an ℓ1 penalty, one global threshold to a parameter or MAC budget, compacted and fine-tuned; see its options); vtp (soft gates on the dimensions qkv and fc1 read under an ℓ1 penalty, pruned to a ratio or under a threshold, compacted and fine-tuned).")
     String method = "dense";
 
     @Mixin SviteOptions sparse;
@@ -101,6 +101,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin BaselineOptions baselines;
 
     @Mixin SspOptions ssp;
+
+    @Mixin MaskSearchOptions masks;
 
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "With --out: also write a checkpoint every STEPS optimizer steps, counted over the whole run (default: only at the end of every epoch).")
     Long checkpointEvery;
@@ -189,6 +191,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainingMethod method(TrainRecipe recipe) {
         baselines.requireFor(method);
         ssp.requireFor(method);
+        masks.requireFor(method);
         switch (method) {
             case "dense":
                 sparse.requireUnused(method);
@@ -217,6 +220,11 @@ final class TrainCommand implements Callable<Integer> {
                 sparse.requireOnlySparsity(method);
                 structured.requireUnused(method);
                 return baselines.method(method, sparse.sparsity(), recipe);
+            case "vit-slim":
+            case "vtp":
+                sparse.requireUnused(method);
+                structured.requireUnused(method);
+                return masks.method(method, recipe);
             default:
                 throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", METHODS));
         }

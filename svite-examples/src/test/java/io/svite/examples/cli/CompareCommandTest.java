@@ -10,6 +10,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import io.svite.models.deit.BlockShape;
+import io.svite.examples.methods.VtpMethod;
+import io.svite.models.cost.CostModel;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.io.DeiTFiles;
 
@@ -194,5 +196,25 @@ class CompareCommandTest {
         assertEquals(0.5, small.kept(), 1e-12);
         assertEquals(List.of("--sparsity", "0.5"), Methods.optionsAt("omp", 0.5, DeiTConfig.mini()));
         assertEquals(Methods.names(), TrainCommand.METHODS, "train and compare share one registry");
+    }
+
+    @Test
+    void vitSlimAndVtpAreSetToTheSameNumberOfParametersAsTheOthers() {
+        // deit-mini: 6 blocks; prunable = 6 · (3 heads · (4·32·96 + 3·32) + 384 · (2·96 + 1))
+        DeiTConfig mini = DeiTConfig.mini();
+        double prunable = 6 * (3 * (4.0 * 32 * 96 + 3 * 32) + 384 * (2.0 * 96 + 1));
+        double all = CostModel.of(mini).dense().params();
+        double target = all - 0.5 * prunable;
+        List<String> slim = Methods.optionsAt("vit-slim", 0.5, mini);
+        assertEquals("--slim-budget", slim.get(0));
+        assertEquals(target / all, Double.parseDouble(slim.get(1)), 1e-12);
+
+        List<String> vtp = Methods.optionsAt("vtp", 0.5, mini);
+        assertEquals("--vtp-ratio", vtp.get(0));
+        double ratio = Double.parseDouble(vtp.get(1));
+        long params = CostModel.of(VtpMethod.compactedArchitecture(mini, ratio)).dense().params();
+        // one input dimension of qkv and fc1 in every block: 6 · (3·96 + 4·96) parameters
+        double step = 6 * (3 * 96 + 4 * 96);
+        assertTrue(Math.abs(params - target) <= step / 2 + 1e-9, ratio + " gives " + params + ", target " + target);
     }
 }

@@ -41,6 +41,11 @@ import java.util.Map;
  *   fc2.weight  (D, M)     → (D, |J|)      columns J
  * </pre>
  *
+ * <p>With VTP's input gates ({@link DeiTConfig#inputGates()}), the dimensions whose input gate is 0
+ * are removed too: qkv's (and fc1's) weight keeps only the columns of the kept dimensions, and the
+ * compacted block gathers those dimensions of the normalised tokens ({@link BlockShape#attnInputs()},
+ * {@link BlockShape#mlpInputs()}); its input gates are 1.
+ *
  * <p>Every other parameter (patch embedding, class token, position embedding, LayerNorms, proj and
  * fc2 biases, classifier, and any parameter a later component adds) is copied unchanged, matched
  * by its position and name. The result's gates are all 1. Copies stay on the device: slices are
@@ -145,7 +150,7 @@ public final class Compactor {
             int k = kept.get(i).neurons().size();
             long rounded = ((long) k + neuronMultiple - 1) / neuronMultiple * neuronMultiple;
             int hidden = (int) Math.min(gated.blocks().get(i).mlp().hidden(), rounded);
-            shapes.add(new BlockShape(kept.get(i).heads().size(), hidden));
+            shapes.add(withInputs(gated, i, new BlockShape(kept.get(i).heads().size(), hidden)));
         }
         DeiTConfig config = gated.config().withBlocks(shapes);
         DeiT compact = DeiT.of(config);
@@ -171,7 +176,11 @@ public final class Compactor {
             GatedAttention toAttn = compact.blocks().get(i).attention();
             long[] rows = qkvRows(units.heads(), fromAttn.heads(), d);
             long[] columns = headColumns(units.heads(), d);
-            sources.put(weight(toAttn.qkv()), new Slice(weight(fromAttn.qkv()), rows, 0, rows.length));
+            long[] attnIn = keptInputs(fromAttn.inputGate(), i);
+            sources.put(weight(toAttn.qkv()), new Slice(weight(fromAttn.qkv()), rows, 0, rows.length, attnIn));
+            if (toAttn.inputGate() != null) {
+                sources.put(toAttn.inputGate(), null);
+            }
             sources.put(bias(toAttn.qkv()), new Slice(bias(fromAttn.qkv()), rows, 0, rows.length));
             sources.put(weight(toAttn.proj()), new Slice(weight(fromAttn.proj()), columns, 1, columns.length));
             sources.put(toAttn.headGate(), null);
@@ -180,7 +189,11 @@ public final class Compactor {
             GatedMlp toMlp = compact.blocks().get(i).mlp();
             long[] neurons = toLongs(units.neurons());
             int hidden = toMlp.hidden();
-            sources.put(weight(toMlp.fc1()), new Slice(weight(fromMlp.fc1()), neurons, 0, hidden));
+            long[] mlpIn = keptInputs(fromMlp.inputGate(), i);
+            sources.put(weight(toMlp.fc1()), new Slice(weight(fromMlp.fc1()), neurons, 0, hidden, mlpIn));
+            if (toMlp.inputGate() != null) {
+                sources.put(toMlp.inputGate(), null);
+            }
             sources.put(bias(toMlp.fc1()), new Slice(bias(fromMlp.fc1()), neurons, 0, hidden));
             sources.put(weight(toMlp.fc2()), new Slice(weight(fromMlp.fc2()), neurons, 1, hidden));
             sources.put(toMlp.neuronGate(), hidden > neurons.length ? new PaddedGate(neurons.length) : null);
@@ -274,10 +287,46 @@ public final class Compactor {
 
     private static DeiTConfig configFor(DeiT gated, List<KeptUnits> kept) {
         List<BlockShape> shapes = new ArrayList<>(kept.size());
-        for (KeptUnits k : kept) {
-            shapes.add(k.shape());
+        for (int i = 0; i < kept.size(); i++) {
+            shapes.add(withInputs(gated, i, kept.get(i).shape()));
         }
         return gated.config().withBlocks(shapes);
+    }
+
+    /** A block shape with the model dimensions block i's attention and MLP read after compaction. */
+    private static BlockShape withInputs(DeiT gated, int i, BlockShape units) {
+        GatedAttention attn = gated.blocks().get(i).attention();
+        GatedMlp mlp = gated.blocks().get(i).mlp();
+        int width = gated.config().width();
+        return new BlockShape(units.heads(), units.hidden(),
+                composed(attn.inputs(), keptInputs(attn.inputGate(), i), width),
+                composed(mlp.inputs(), keptInputs(mlp.inputGate(), i), width));
+    }
+
+    /** The dimensions read after compaction: the current ones at the kept positions; null if that is all D. */
+    private static List<Integer> composed(List<Integer> current, long[] keptPositions, int width) {
+        if (keptPositions == null) {
+            return current;
+        }
+        List<Integer> out = new ArrayList<>(keptPositions.length);
+        for (long p : keptPositions) {
+            out.add(current == null ? (int) p : current.get((int) p));
+        }
+        return current == null && out.size() == width ? null : out;
+    }
+
+    /** Positions whose input gate is 1, or null without an input gate. */
+    private static long[] keptInputs(Parameter inputGate, int block) {
+        if (inputGate == null) {
+            return null;
+        }
+        List<Integer> on = onIndices(inputGate, block, inputGate.getName());
+        if (on.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "block " + block + " has every input dimension of an input_gate gated off; a compacted block needs at"
+                            + " least one");
+        }
+        return toLongs(on);
     }
 
     /** Indices whose gate is 1, after checking that every entry is exactly 0 or 1. */
@@ -367,12 +416,19 @@ public final class Compactor {
         private final long[] index;
         private final int axis;
         private final int size;
+        private final long[] columns;
 
         Slice(Parameter source, long[] index, int axis, int size) {
+            this(source, index, axis, size, null);
+        }
+
+        /** As above, after keeping only the given columns (axis 1) when {@code columns} is not null. */
+        Slice(Parameter source, long[] index, int axis, int size, long[] columns) {
             this.source = source;
             this.index = index;
             this.axis = axis;
             this.size = size;
+            this.columns = columns;
         }
 
         @Override
@@ -383,6 +439,9 @@ public final class Compactor {
                 // Detached first, so the copy is a plain leaf even where grad mode is on.
                 NDArray plain = array.stopGradient();
                 plain.attach(scope);
+                if (columns != null) {
+                    plain = plain.get(scope, new NDIndex(":, {}", scope.create(columns)));
+                }
                 NDArray picked;
                 if (index == null) {
                     picked = plain.duplicate();

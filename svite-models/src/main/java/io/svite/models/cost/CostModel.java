@@ -19,7 +19,8 @@ import java.util.Map;
  * position embedding). Gates are masks, not parameters. With k of N patches kept, the linear
  * layers scale with k + 1 and the attention products with (k + 1)².
  *
- * <p>A structured model is costed through its configuration's per-block {@link BlockShape}s; an
+ * <p>A structured model is costed through its configuration's per-block {@link BlockShape}s (heads,
+ * hidden units, and the input dimensions qkv and fc1 read after VTP compaction); an
  * unstructured one through per-layer densities keyed by layer name ({@code patch_embed_proj},
  * {@code block3_attn_qkv}, {@code block3_attn_proj}, {@code block3_mlp_fc1}, {@code
  * block3_mlp_fc2}, {@code head}).
@@ -143,7 +144,8 @@ public final class CostModel {
             long hd = (long) b.heads() * config.headDim();
             String p = "block" + i + "_";
             layers.add(new LayerCost(p + "norms", Kind.OTHER, 0, 1, 4 * width, 0, 0, 0));
-            layers.add(linear(densities, p + "attn_qkv", Kind.QKV, 3 * hd, width, t, tDense, 3 * denseHd * width));
+            layers.add(linear(densities, p + "attn_qkv", Kind.QKV, 3 * hd, b.attnInputCount(config.width()), t, tDense,
+                    3 * denseHd * width));
             layers.add(
                     new LayerCost(
                             p + "attn_matmul",
@@ -155,7 +157,8 @@ public final class CostModel {
                             2.0 * t * t * hd,
                             2.0 * tDense * tDense * denseHd));
             layers.add(linear(densities, p + "attn_proj", Kind.PROJ, width, hd, t, tDense, width * denseHd));
-            layers.add(linear(densities, p + "mlp_fc1", Kind.FC1, b.hidden(), width, t, tDense, (long) config.hidden() * width));
+            layers.add(linear(densities, p + "mlp_fc1", Kind.FC1, b.hidden(), b.mlpInputCount(config.width()), t, tDense,
+                    (long) config.hidden() * width));
             layers.add(linear(densities, p + "mlp_fc2", Kind.FC2, width, b.hidden(), t, tDense, width * config.hidden()));
         }
         layers.add(new LayerCost("norm", Kind.OTHER, 0, 1, 2 * width, 0, 0, 0));

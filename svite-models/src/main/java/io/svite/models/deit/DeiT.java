@@ -86,7 +86,7 @@ public final class DeiT extends AbstractBlock {
             list.add(
                     addChildBlock(
                             "block" + i,
-                            new DeiTBlock(width, config.blocks().get(i), config.headDim(), rate)));
+                            new DeiTBlock(width, config.blocks().get(i), config.headDim(), rate, config.inputGates())));
         }
         blocks = Collections.unmodifiableList(list);
         norm = addChildBlock("norm", DeiTBlock.layerNorm());

@@ -43,11 +43,24 @@ public final class DeiTBlock extends AbstractBlock {
      * @param dropPath stochastic-depth rate of this block, in [0, 1)
      */
     public DeiTBlock(int width, BlockShape shape, int headDim, double dropPath) {
+        this(width, shape, headDim, dropPath, false);
+    }
+
+    /**
+     * Creates a block, optionally with VTP's input-dimension gates on its attention and MLP.
+     *
+     * @param width model width D
+     * @param shape heads, hidden units and the dimensions attention and MLP read
+     * @param headDim dimensions per head
+     * @param dropPath stochastic-depth rate of this block, in [0, 1)
+     * @param inputGates whether attention and MLP gate the dimensions they read
+     */
+    public DeiTBlock(int width, BlockShape shape, int headDim, double dropPath, boolean inputGates) {
         super(VERSION);
         norm1 = addChildBlock("norm1", layerNorm());
-        attn = addChildBlock("attn", new GatedAttention(width, shape.heads(), headDim));
+        attn = addChildBlock("attn", new GatedAttention(width, shape.heads(), headDim, shape.attnInputs(), inputGates));
         norm2 = addChildBlock("norm2", layerNorm());
-        mlp = addChildBlock("mlp", new GatedMlp(width, shape.hidden()));
+        mlp = addChildBlock("mlp", new GatedMlp(width, shape.hidden(), shape.mlpInputs(), inputGates));
         this.dropPath = (float) dropPath;
     }
 
@@ -136,6 +149,6 @@ public final class DeiTBlock extends AbstractBlock {
      * @return heads and hidden units
      */
     public BlockShape shape() {
-        return new BlockShape(attn.heads(), mlp.hidden());
+        return new BlockShape(attn.heads(), mlp.hidden(), attn.inputs(), mlp.inputs());
     }
 }

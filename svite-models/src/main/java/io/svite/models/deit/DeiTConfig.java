@@ -32,6 +32,8 @@ import java.util.Locale;
  * @param dropPath stochastic-depth rate of the last block (linearly increasing from 0)
  * @param blocks per-block head and hidden-unit counts, one entry per block
  * @param tokenSelection the token selector's settings, or null for no selector
+ * @param inputGates whether every block has VTP's input-dimension gates ({@code input_gate} of its
+ *     attention and of its MLP: one per dimension qkv or fc1 reads, frozen, value 1)
  */
 public record DeiTConfig(
         int imageSize,
@@ -44,7 +46,8 @@ public record DeiTConfig(
         int classes,
         double dropPath,
         List<BlockShape> blocks,
-        TokenSelection tokenSelection) {
+        TokenSelection tokenSelection,
+        boolean inputGates) {
 
     /** Validates every field with a message naming the bad value. */
     public DeiTConfig {
@@ -86,11 +89,44 @@ public record DeiTConfig(
                 throw new IllegalArgumentException(
                         "a block cannot have more heads (" + b.heads() + ") than the model (" + heads + ")");
             }
+            withinWidth(b.attnInputs(), width);
+            withinWidth(b.mlpInputs(), width);
         }
         blocks = List.copyOf(blocks);
         if (tokenSelection != null) {
             tokenSelection.keptPatches(patchCount(imageSize, patchSize));
         }
+    }
+
+    /**
+     * A configuration without input-dimension gates.
+     *
+     * @param imageSize side of the square input image in pixels
+     * @param channels input channels
+     * @param patchSize side of a square patch
+     * @param width embedding dimension
+     * @param depth number of blocks
+     * @param heads attention heads of the dense model
+     * @param mlpRatio hidden size over width in the dense model
+     * @param classes output classes
+     * @param dropPath stochastic-depth rate
+     * @param blocks per-block shapes, or null for dense blocks
+     * @param tokenSelection the token selector's settings, or null
+     */
+    public DeiTConfig(
+            int imageSize,
+            int channels,
+            int patchSize,
+            int width,
+            int depth,
+            int heads,
+            double mlpRatio,
+            int classes,
+            double dropPath,
+            List<BlockShape> blocks,
+            TokenSelection tokenSelection) {
+        this(imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks, tokenSelection,
+                false);
     }
 
     /**
@@ -286,7 +322,7 @@ public record DeiTConfig(
      */
     public boolean isDense() {
         for (BlockShape b : blocks) {
-            if (b.heads() != heads || b.hidden() != hidden()) {
+            if (b.heads() != heads || b.hidden() != hidden() || b.attnInputs() != null || b.mlpInputs() != null) {
                 return false;
             }
         }
@@ -302,7 +338,7 @@ public record DeiTConfig(
     public DeiTConfig withBlocks(List<BlockShape> newBlocks) {
         return new DeiTConfig(
                 imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, newBlocks,
-                tokenSelection);
+                tokenSelection, inputGates);
     }
 
     /**
@@ -314,7 +350,7 @@ public record DeiTConfig(
     public DeiTConfig withDepth(int newDepth) {
         return new DeiTConfig(
                 imageSize, channels, patchSize, width, newDepth, heads, mlpRatio, classes, dropPath, null,
-                tokenSelection);
+                tokenSelection, inputGates);
     }
 
     /**
@@ -326,7 +362,7 @@ public record DeiTConfig(
     public DeiTConfig withClasses(int newClasses) {
         return new DeiTConfig(
                 imageSize, channels, patchSize, width, depth, heads, mlpRatio, newClasses, dropPath, blocks,
-                tokenSelection);
+                tokenSelection, inputGates);
     }
 
     /**
@@ -339,7 +375,7 @@ public record DeiTConfig(
     public DeiTConfig withInput(int newImageSize, int newChannels) {
         return new DeiTConfig(
                 newImageSize, newChannels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks,
-                tokenSelection);
+                tokenSelection, inputGates);
     }
 
     /**
@@ -351,7 +387,7 @@ public record DeiTConfig(
     public DeiTConfig withDropPath(double rate) {
         return new DeiTConfig(
                 imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, rate, blocks,
-                tokenSelection);
+                tokenSelection, inputGates);
     }
 
     /**
@@ -366,7 +402,26 @@ public record DeiTConfig(
     public DeiTConfig withTokenSelection(TokenSelection selection) {
         return new DeiTConfig(
                 imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks,
-                selection);
+                selection, inputGates);
+    }
+
+    /**
+     * This configuration with or without VTP's input-dimension gates in every block.
+     *
+     * @param gates true for gates on the dimensions qkv and fc1 read
+     * @return a new configuration
+     */
+    public DeiTConfig withInputGates(boolean gates) {
+        return new DeiTConfig(
+                imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks,
+                tokenSelection, gates);
+    }
+
+    private static void withinWidth(List<Integer> inputs, int width) {
+        if (inputs != null && inputs.get(inputs.size() - 1) >= width) {
+            throw new IllegalArgumentException(
+                    "a block reads dimension " + inputs.get(inputs.size() - 1) + " but the width is " + width);
+        }
     }
 
     private static List<BlockShape> uniformBlocks(int depth, int heads, int hidden) {

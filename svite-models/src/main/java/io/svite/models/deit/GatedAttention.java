@@ -28,6 +28,11 @@ import io.svite.core.Scalars;
  * <p>The head gate g (shape (H)) multiplies each head's output before {@code proj}; g_h = 0 removes
  * head h exactly, including its value bias, and ∂L/∂g_h = ⟨A_h, ∂L/∂A_h⟩ is the head's
  * first-order Taylor score.
+ *
+ * <p>Optionally (VTP) the block reads only some model dimensions I (|I| = D′): x ← x[..., I] before
+ * {@code qkv}, whose weight is then (3·H·d, D′); and an input gate u (shape (D′), {@code
+ * input_gate}) multiplies the dimensions qkv reads: qkv(u ⊙ x). u_i = 0 removes input column i
+ * exactly.
  */
 public final class GatedAttention extends AbstractBlock {
 
@@ -39,6 +44,9 @@ public final class GatedAttention extends AbstractBlock {
     private final Linear qkv;
     private final Linear proj;
     private final Parameter headGate;
+    private final long[] inputs;
+    private final int inputCount;
+    private final Parameter inputGate;
 
     /**
      * Creates the attention block of width {@code width} with {@code heads} heads of {@code
@@ -49,7 +57,23 @@ public final class GatedAttention extends AbstractBlock {
      * @param headDim dimensions per head d
      */
     public GatedAttention(int width, int heads, int headDim) {
+        this(width, heads, headDim, null, false);
+    }
+
+    /**
+     * Creates the attention block reading only some model dimensions, optionally with an input
+     * gate.
+     *
+     * @param width model width D (output features)
+     * @param heads number of heads H of this block
+     * @param headDim dimensions per head d
+     * @param inputs the model dimensions qkv reads, increasing, or null for all D
+     * @param inputGate whether to gate the dimensions qkv reads
+     */
+    public GatedAttention(int width, int heads, int headDim, java.util.List<Integer> inputs, boolean inputGate) {
         super(VERSION);
+        this.inputs = Gates.indices(inputs);
+        this.inputCount = inputs == null ? width : inputs.size();
         this.heads = heads;
         this.headDim = headDim;
         this.scale = (float) (1.0 / Math.sqrt(headDim));
@@ -58,6 +82,7 @@ public final class GatedAttention extends AbstractBlock {
         qkv.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
         proj.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
         headGate = addParameter(Gates.create("head_gate", heads));
+        this.inputGate = inputGate ? addParameter(Gates.create("input_gate", inputCount)) : null;
     }
 
     @Override
@@ -66,7 +91,8 @@ public final class GatedAttention extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         long b = x.getShape().get(0);
         long n = x.getShape().get(1);
-        NDArray fused = qkv.forward(ps, new NDList(x), training).singletonOrThrow();
+        NDArray read = Gates.gatherAndGate(ps, x, this.inputs, inputGate, training);
+        NDArray fused = qkv.forward(ps, new NDList(read), training).singletonOrThrow();
         NDArray split = fused.reshape(b, n, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
         NDArray q = split.get(0);
         NDArray k = split.get(1);
@@ -88,7 +114,7 @@ public final class GatedAttention extends AbstractBlock {
     protected void initializeChildBlocks(
             ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape in = inputShapes[0];
-        qkv.initialize(manager, dataType, in);
+        qkv.initialize(manager, dataType, new Shape(in.get(0), in.get(1), inputCount));
         proj.initialize(manager, dataType, new Shape(in.get(0), in.get(1), (long) heads * headDim));
     }
 
@@ -127,6 +153,24 @@ public final class GatedAttention extends AbstractBlock {
      */
     public Linear proj() {
         return proj;
+    }
+
+    /**
+     * The model dimensions qkv reads.
+     *
+     * @return increasing indices, or null for all D
+     */
+    public java.util.List<Integer> inputs() {
+        return Gates.list(inputs);
+    }
+
+    /**
+     * The input gate, shape (D′), if this block has one.
+     *
+     * @return the gate parameter, or null
+     */
+    public Parameter inputGate() {
+        return inputGate;
     }
 
     /**

@@ -19,6 +19,9 @@ import ai.djl.util.PairList;
  * <p>Shapes: x (B, N, D) → hidden (B, N, M) → output (B, N, D), M hidden units. The neuron gate g
  * (shape (M)) multiplies the hidden activation before {@code fc2}; g_j = 0 removes unit j exactly,
  * and ∂L/∂g_j is its first-order Taylor score.
+ *
+ * <p>Optionally (VTP) fc1 reads only some model dimensions I (x ← x[..., I], weight (M, |I|)) and
+ * an input gate u ({@code input_gate}, shape (|I|)) multiplies them: fc1(u ⊙ x).
  */
 public final class GatedMlp extends AbstractBlock {
 
@@ -28,6 +31,9 @@ public final class GatedMlp extends AbstractBlock {
     private final Linear fc1;
     private final Linear fc2;
     private final Parameter neuronGate;
+    private final long[] inputs;
+    private final int inputCount;
+    private final Parameter inputGate;
 
     /**
      * Creates an MLP of width {@code width} with {@code hidden} hidden units.
@@ -36,20 +42,36 @@ public final class GatedMlp extends AbstractBlock {
      * @param hidden hidden units M
      */
     public GatedMlp(int width, int hidden) {
+        this(width, hidden, null, false);
+    }
+
+    /**
+     * Creates an MLP reading only some model dimensions, optionally with an input gate.
+     *
+     * @param width model width D (output features)
+     * @param hidden hidden units M
+     * @param inputs the model dimensions fc1 reads, increasing, or null for all D
+     * @param inputGate whether to gate the dimensions fc1 reads
+     */
+    public GatedMlp(int width, int hidden, java.util.List<Integer> inputs, boolean inputGate) {
         super(VERSION);
+        this.inputs = Gates.indices(inputs);
+        this.inputCount = inputs == null ? width : inputs.size();
         this.hidden = hidden;
         fc1 = addChildBlock("fc1", Linear.builder().setUnits(hidden).build());
         fc2 = addChildBlock("fc2", Linear.builder().setUnits(width).build());
         fc1.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
         fc2.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
         neuronGate = addParameter(Gates.create("neuron_gate", hidden));
+        this.inputGate = inputGate ? addParameter(Gates.create("input_gate", inputCount)) : null;
     }
 
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray h = Activation.gelu(fc1.forward(ps, new NDList(x), training).singletonOrThrow());
+        NDArray read = Gates.gatherAndGate(ps, x, this.inputs, inputGate, training);
+        NDArray h = Activation.gelu(fc1.forward(ps, new NDList(read), training).singletonOrThrow());
         NDArray gate = ps.getValue(neuronGate, x.getDevice(), training);
         return fc2.forward(ps, new NDList(h.mul(gate)), training);
     }
@@ -62,7 +84,7 @@ public final class GatedMlp extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape in = inputShapes[0];
-        fc1.initialize(manager, dataType, in);
+        fc1.initialize(manager, dataType, in.slice(0, in.dimension() - 1).add(inputCount));
         fc2.initialize(manager, dataType, in.slice(0, in.dimension() - 1).add(hidden));
     }
 
@@ -91,6 +113,24 @@ public final class GatedMlp extends AbstractBlock {
      */
     public Linear fc2() {
         return fc2;
+    }
+
+    /**
+     * The model dimensions fc1 reads.
+     *
+     * @return increasing indices, or null for all D
+     */
+    public java.util.List<Integer> inputs() {
+        return Gates.list(inputs);
+    }
+
+    /**
+     * The input gate, shape (D′), if this block has one.
+     *
+     * @return the gate parameter, or null
+     */
+    public Parameter inputGate() {
+        return inputGate;
     }
 
     /**

@@ -48,4 +48,49 @@ public final class Gates {
         view.attach(activation.getManager());
         return view;
     }
+
+    /**
+     * The dimensions a block reads and its input gate applied to an activation: x[..., I] ⊙ u.
+     *
+     * @param ps the parameter store
+     * @param x the activation (B, N, D)
+     * @param inputs the dimensions I read, or null for all
+     * @param gate the input gate u (|I|), or null
+     * @param training whether this is a training pass
+     * @return the gathered and gated activation (B, N, |I|)
+     */
+    static NDArray gatherAndGate(
+            ai.djl.training.ParameterStore ps, NDArray x, long[] inputs, Parameter gate, boolean training) {
+        NDArray out = x;
+        if (inputs != null) {
+            NDArray idx = x.getManager().create(inputs).toDevice(x.getDevice(), false);
+            out = out.get(new ai.djl.ndarray.index.NDIndex(":, :, {}", idx));
+        }
+        if (gate != null) {
+            out = out.mul(ps.getValue(gate, x.getDevice(), training));
+        }
+        return out;
+    }
+
+    static long[] indices(java.util.List<Integer> inputs) {
+        if (inputs == null) {
+            return null;
+        }
+        long[] out = new long[inputs.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = inputs.get(i);
+        }
+        return out;
+    }
+
+    static java.util.List<Integer> list(long[] inputs) {
+        if (inputs == null) {
+            return null;
+        }
+        java.util.List<Integer> out = new java.util.ArrayList<>(inputs.length);
+        for (long i : inputs) {
+            out.add((int) i);
+        }
+        return java.util.Collections.unmodifiableList(out);
+    }
 }
