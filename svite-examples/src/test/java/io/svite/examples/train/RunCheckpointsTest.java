@@ -27,6 +27,9 @@ import io.svite.examples.methods.OmpMethod;
 import io.svite.examples.methods.S2viteMethod;
 import io.svite.examples.methods.SviteMethod;
 import io.svite.examples.methods.TaylorMethod;
+import io.svite.examples.methods.VitSlimMethod;
+import io.svite.examples.methods.VtpMethod;
+import io.svite.models.compact.GlobalThreshold.Measure;
 import io.svite.models.deit.DeiTUnits;
 import io.svite.models.tokens.TokenSelection;
 
@@ -286,6 +289,30 @@ class RunCheckpointsTest {
         TrainResult tpResumed = stoppedAndResumed(
                 recipe(-1), TaylorMethod.oneShot(0.5, PruningScope.global(), new EpochSplit(1, 1), 2), c, d, 5, 8);
         assertSameRun(tp, tpResumed, c, d, TaylorMethod.MASKS + ".masks", lastState("pruning", "pruning.state"));
+    }
+
+    @Test
+    void softMaskSearchesResumeInTheSearchAndAfterThePruningBetweenPhases() throws Exception {
+        // the masks are gates (parameters), so the checkpoint's weights carry them; the threshold and
+        // compaction between the phases are recomputed from the restored end of the search
+        Path a = dir.resolve("vit-slim");
+        TrainResult full = uninterrupted(recipe(-1), new VitSlimMethod(0.05, 0.6, Measure.PARAMS, new EpochSplit(1, 1)), a);
+        assertEquals(List.of("search", "finetune"), full.epochs().stream().map(EpochMetrics::phase).toList());
+        Path b = dir.resolve("vit-slim-4");
+        TrainResult resumed = stoppedAndResumed(
+                recipe(-1), new VitSlimMethod(0.05, 0.6, Measure.PARAMS, new EpochSplit(1, 1)), a, b, 4);
+        assertSameRun(full, resumed, a, b, VitSlimMethod.MASKS);
+        Path c = dir.resolve("vit-slim-8");
+        resumed = stoppedAndResumed(
+                recipe(-1), new VitSlimMethod(0.05, 0.6, Measure.PARAMS, new EpochSplit(1, 1)), a, c, 5, 8);
+        assertSameRun(full, resumed, a, c, VitSlimMethod.MASKS);
+
+        Path d = dir.resolve("vtp");
+        TrainResult vtp = uninterrupted(recipe(-1), new VtpMethod(0.05, 0.5, Double.NaN, new EpochSplit(1, 1)), d);
+        Path e = dir.resolve("vtp-8");
+        TrainResult vtpResumed = stoppedAndResumed(
+                recipe(-1), new VtpMethod(0.05, 0.5, Double.NaN, new EpochSplit(1, 1)), d, e, 5, 8);
+        assertSameRun(vtp, vtpResumed, d, e, VtpMethod.MASKS);
     }
 
     /** Pretrains densely for one epoch, then trains SViTE on the same model for one more. */
