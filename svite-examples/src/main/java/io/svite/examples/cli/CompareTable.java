@@ -95,10 +95,13 @@ final class CompareTable {
         sb.append("# svite compare\n\n");
         sb.append(String.format(Locale.ROOT, "%s on %s, %d epoch(s), seed %d, budget %s of the dense model's prunable"
                 + " parameters.%n%n", model, dataset, epochs, seed, budget));
-        sb.append(String.format(Locale.ROOT, "- unstructured methods (svite, omp, gmp, tp): sparsity %s%n", 1 - budget));
-        sb.append(String.format(Locale.ROOT, "- structured methods (s2vite, ssp): %s%n", structured));
-        sb.append(String.format(Locale.ROOT, "- small-dense: the depth nearest the parameters of sparsity %s%n", 1 - budget));
-        sb.append("- dense: the reference, at full size\n\n");
+        sb.append(String.format(Locale.ROOT, "Head and neuron budgets (s2vite, ssp): %s.%n%n", structured));
+        sb.append("The options that put each method at the budget:\n\n");
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "- %s: %s%n", r.method(),
+                    r.options().isEmpty() ? "none (the full-size reference)" : "`" + String.join(" ", r.options()) + "`"));
+        }
+        sb.append('\n');
         sb.append("| method | status | non-zero params | MACs / image | MACs saving | test accuracy | train time |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {

@@ -117,6 +117,8 @@ class CompareCommandTest {
             assertTrue(md.contains("| " + m + " | ok | "), md);
         }
         assertTrue(md.contains("2 of 3 heads and 160 of 384 neurons per block"), md);
+        assertTrue(md.contains("- svite: `--sparsity 0.5`") && md.contains("- dense: none (the full-size reference)")
+                && md.contains("- ssp: `" + csv.get(2).get(8) + "`"), "every method's budget options: " + md);
 
         BufferedImage png = ImageIO.read(out.resolve("accuracy-vs-macs.png").toFile());
         assertNotNull(png, "a readable PNG");
