@@ -75,10 +75,12 @@ final class MaskSearchPlan {
         }
         double budget = options.slimBudget();
         Measure measure = options.measure();
-        VitSlimMethod.smallestFits(config, budget, measure);
+        boolean patches = options.slimPatches();
+        VitSlimMethod.smallestFits(config, budget, measure, patches);
         DeiTConfig uniform = uniformWithin(config, measure, budget * measure.of(dense));
         String label = String.format(Locale.ROOT, "vit-slim, one global threshold to %s of the dense %s"
-                + " (per-block shapes are learned; shown: the same fraction in every block)", budget, measure);
+                + " (per-block shapes%s are learned; shown: the same fraction of heads and neurons in every block,"
+                + " all %d patches kept)", budget, measure, patches ? " and kept patches" : "", config.patches());
         return new MaskSearchPlan(model, method, label, uniform, dense, "uniform-estimate", measure, budget);
     }
 
