@@ -184,10 +184,12 @@ public final class DeiT extends AbstractBlock {
      * gradient (the comparison has none).
      */
     private NDArray keyMask(ParameterStore ps, NDArray x, boolean training) {
-        NDArray gate = ps.getValue(patchGate, x.getDevice(), training);
         NDManager m = x.getManager();
+        // detached in the batch's manager: an op on the parameter's own array would land in the model's
+        NDArray gate = ps.getValue(patchGate, x.getDevice(), training).stopGradient();
+        gate.attach(m);
         NDArray closed = m.zeros(new Shape(1), x.getDataType()).toDevice(x.getDevice(), false)
-                .concat(gate.stopGradient().eq(0).toType(x.getDataType(), false));
+                .concat(gate.eq(0).toType(x.getDataType(), false));
         return closed.mul(Scalars.like(closed, -1e9f)).reshape(1, 1, 1, -1);
     }
 
