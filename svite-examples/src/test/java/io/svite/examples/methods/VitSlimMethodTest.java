@@ -111,6 +111,10 @@ class VitSlimMethodTest {
         assertEquals(0.5 * dense, plan.get("budgetParams").getAsDouble(), 1e-6);
         assertTrue(plan.get("params").getAsLong() <= 0.5 * dense);
         assertEquals("uniform-estimate", plan.get("densities").getAsString());
+        assertEquals(49, plan.get("keptPatches").getAsInt());
+        assertTrue(plan.get("patches").getAsString().startsWith("learned"), plan.toString());
+        JsonObject noPatches = SviteCli.plan("vit-slim", "--slim-budget", "0.5", "--slim-dims", "heads,neurons");
+        assertTrue(!noPatches.has("patches"), noPatches.toString());
     }
 
     @Test

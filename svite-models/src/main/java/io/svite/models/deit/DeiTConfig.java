@@ -17,6 +17,10 @@ import java.util.Locale;
  * heads} dimensions; per-block head counts and hidden sizes ({@link #blocks()}) may be smaller than
  * the dense ones after compaction.
  *
+ * <p>With {@link #keptPositions()} (ViT-Slim compaction) the model gathers those k patch tokens
+ * before the blocks and its position embedding has k + 1 rows; {@link #patchGates()} adds a
+ * per-position gate on the patch tokens. Neither combines with a token selection.
+ *
  * <p>With a {@link #tokenSelection()}, a learnable token selector after the position embedding keeps
  * {@link #keptPatches()} = k of the N patches and the blocks run on k + 1 tokens; without one
  * (null) every patch reaches the blocks.
@@ -320,7 +324,7 @@ public record DeiTConfig(
     }
 
     /**
-     * Patches that reach the blocks: k with a token selector, N without.
+     * Patches that reach the blocks: k with kept positions or a token selector, N without.
      *
      * @return k or N
      */
