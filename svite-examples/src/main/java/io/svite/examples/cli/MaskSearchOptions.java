@@ -43,6 +43,9 @@ final class MaskSearchOptions {
     @Option(names = "--slim-measure", paramLabel = "KIND", description = "vit-slim: what --slim-budget counts: params (default) or macs.")
     String slimMeasure;
 
+    @Option(names = "--slim-dims", paramLabel = "DIMS", description = "vit-slim: the dimensions searched, comma-separated: heads,neurons,patches (default) or heads,neurons (every patch position kept).")
+    String slimDims;
+
     @Option(names = "--vtp-ratio", paramLabel = "R", description = "vtp: the fraction of the dimensions each qkv and fc1 input loses (those of smallest |gate|), in [0, 1) (default: 0.5).")
     Double vtpRatio;
 
@@ -63,7 +66,32 @@ final class MaskSearchOptions {
         if (method.equals("vtp")) {
             return new VtpMethod(l1(), vtpRatio(), vtpThreshold == null ? Double.NaN : vtpThreshold, split);
         }
-        return new VitSlimMethod(l1(), slimBudget(), measure(), split);
+        return new VitSlimMethod(l1(), slimBudget(), measure(), split, slimPatches());
+    }
+
+    /**
+     * Whether ViT-Slim searches patch positions: --slim-dims heads,neurons,patches (the default) or
+     * heads,neurons.
+     *
+     * @return true when patches are searched
+     * @throws IllegalArgumentException for any other list
+     */
+    boolean slimPatches() {
+        if (slimDims == null) {
+            return true;
+        }
+        java.util.Set<String> dims = new java.util.TreeSet<>();
+        for (String d : slimDims.split(",", -1)) {
+            dims.add(d.trim().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (dims.equals(java.util.Set.of("heads", "neurons", "patches"))) {
+            return true;
+        }
+        if (dims.equals(java.util.Set.of("heads", "neurons"))) {
+            return false;
+        }
+        throw new IllegalArgumentException("unknown --slim-dims '" + slimDims
+                + "'; use heads,neurons,patches or heads,neurons (heads and neurons are always searched)");
     }
 
     double l1() {
@@ -149,6 +177,7 @@ final class MaskSearchOptions {
         check(refused, vtpThreshold != null && !vtp, "--vtp-threshold", "vtp");
         check(refused, slimBudget != null && !slim, "--slim-budget", "vit-slim");
         check(refused, slimMeasure != null && !slim, "--slim-measure", "vit-slim");
+        check(refused, slimDims != null && !slim, "--slim-dims", "vit-slim");
         if (!refused.isEmpty()) {
             String[] first = refused.get(0);
             throw new IllegalArgumentException(first[0] + " applies to --method " + first[1] + ", not --method " + method);

@@ -36,6 +36,7 @@ final class MaskSearchPlan {
     private final String exactness;
     private final Measure measure;
     private final double budget;
+    private boolean patchesLearned;
 
     private MaskSearchPlan(String model, String method, String label, DeiTConfig compacted, CostReport dense,
             String exactness, Measure measure, double budget) {
@@ -75,11 +76,15 @@ final class MaskSearchPlan {
         }
         double budget = options.slimBudget();
         Measure measure = options.measure();
-        VitSlimMethod.smallestFits(config, budget, measure);
+        boolean patches = options.slimPatches();
+        VitSlimMethod.smallestFits(config, budget, measure, patches);
         DeiTConfig uniform = uniformWithin(config, measure, budget * measure.of(dense));
         String label = String.format(Locale.ROOT, "vit-slim, one global threshold to %s of the dense %s"
-                + " (per-block shapes are learned; shown: the same fraction in every block)", budget, measure);
-        return new MaskSearchPlan(model, method, label, uniform, dense, "uniform-estimate", measure, budget);
+                + " (per-block shapes%s are learned; shown: the same fraction of heads and neurons in every block,"
+                + " all %d patches kept)", budget, measure, patches ? " and kept patches" : "", config.patches());
+        MaskSearchPlan plan = new MaskSearchPlan(model, method, label, uniform, dense, "uniform-estimate", measure, budget);
+        plan.patchesLearned = patches;
+        return plan;
     }
 
     /** The largest architecture keeping round(f·H) heads and round(f·M) neurons (at least 1) in every block within the target. */
@@ -116,6 +121,10 @@ final class MaskSearchPlan {
         o.addProperty("denseMacs", dense.macs());
         o.addProperty("macsSaving", 1 - cost.macs() / dense.macs());
         o.addProperty("densities", exactness);
+        o.addProperty("keptPatches", compacted.keptPatches());
+        if (patchesLearned) {
+            o.addProperty("patches", "learned: the run's threshold may keep fewer than keptPatches");
+        }
         if (measure != null) {
             o.addProperty("budget", budget);
             o.addProperty("measure", measure.toString());

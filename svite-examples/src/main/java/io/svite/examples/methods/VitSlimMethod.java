@@ -39,15 +39,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * ViT-Slim: soft masks on attention heads and MLP neurons trained jointly with the weights under
- * one global ℓ1 penalty, one global threshold chosen to meet a parameter or MAC budget, then the
+ * ViT-Slim: soft masks on attention heads, MLP neurons and (by default) patch positions trained
+ * jointly with the weights under one global ℓ1 penalty, one global threshold chosen to meet a parameter or MAC budget, then the
  * slimmed model compacted and re-trained (see {@code docs/vtp-vit-slim.md}).
  *
- * <p>Phases: {@code search} (the gates {@code head_gate} and {@code neuron_gate} are unfrozen and
- * trained by the run's AdamW, without weight decay, under loss + λ·Σ|m|), then the threshold
- * ({@link GlobalThreshold}): gates with |m| ≤ τ become 0, the kept ones keep their value; the kept
- * values are folded into proj's and fc2's columns ({@link SoftGates#fold}) and {@link Compactor}
- * builds the smaller DeiT, which {@code finetune} trains with frozen gates. The model after the
+ * <p>Phases: {@code search} (the gates {@code head_gate}, {@code neuron_gate} and, with patches,
+ * the model's {@code patch_gate} are unfrozen and trained by the run's AdamW, without weight decay,
+ * under loss + λ·Σ|m| over all three kinds), then the threshold ({@link GlobalThreshold}): gates
+ * with |m| ≤ τ become 0, the kept ones keep their value; the kept head and neuron values are folded
+ * into proj's and fc2's columns ({@link SoftGates#fold}) and {@link Compactor} builds the smaller
+ * DeiT (fewer heads and neurons, and only the kept patch positions, whose learned patch-gate values
+ * it keeps), which {@code finetune} trains with frozen gates. The model after the
  * threshold (the masked model) is evaluated too ({@code maskedTestAccuracy}).
  */
 public final class VitSlimMethod implements TrainingMethod {
@@ -61,6 +63,7 @@ public final class VitSlimMethod implements TrainingMethod {
     private final double budget;
     private final Measure measure;
     private final EpochSplit split;
+    private final boolean patches;
     private Choice choice;
     private double maskedAccuracy = Double.NaN;
 
@@ -74,6 +77,20 @@ public final class VitSlimMethod implements TrainingMethod {
      * @throws IllegalArgumentException for a negative or non-finite λ or a budget outside (0, 1]
      */
     public VitSlimMethod(double lambda, double budget, Measure measure, EpochSplit split) {
+        this(lambda, budget, measure, split, true);
+    }
+
+    /**
+     * Creates the method, with or without patch masks.
+     *
+     * @param lambda λ of the ℓ1 penalty, ≥ 0
+     * @param budget the kept fraction of the dense model's parameters or MACs, in (0, 1]
+     * @param measure what the budget counts
+     * @param split search epochs and fine-tuning epochs
+     * @param patches whether the patch positions are searched too (ViT-Slim's token dimension)
+     * @throws IllegalArgumentException for a negative or non-finite λ or a budget outside (0, 1]
+     */
+    public VitSlimMethod(double lambda, double budget, Measure measure, EpochSplit split, boolean patches) {
         if (!(lambda >= 0) || Double.isInfinite(lambda)) {
             throw new IllegalArgumentException("--l1 (λ of the ℓ1 mask penalty) must be a finite value >= 0, got " + lambda);
         }
@@ -84,11 +101,25 @@ public final class VitSlimMethod implements TrainingMethod {
         this.budget = budget;
         this.measure = measure;
         this.split = split;
+        this.patches = patches;
     }
 
     @Override
     public String name() {
         return "vit-slim";
+    }
+
+    /** With patches searched, the requested architecture with a patch gate; refused with a token selection. */
+    @Override
+    public DeiTConfig architecture(DeiTConfig requested) {
+        if (!patches) {
+            return requested;
+        }
+        if (requested.hasTokenSelection()) {
+            throw new IllegalArgumentException("vit-slim searches patch masks, which cannot be combined with a learned"
+                    + " token selection (--tokens); drop --tokens or use --slim-dims heads,neurons");
+        }
+        return requested.withPatchGates(true);
     }
 
     /**
@@ -101,7 +132,7 @@ public final class VitSlimMethod implements TrainingMethod {
             throw new IllegalArgumentException("vit-slim: search " + split.dense() + " + fine-tune " + split.finetune()
                     + " epochs differ from --epochs " + recipe.epochs());
         }
-        smallestFits(architecture, budget, measure);
+        smallestFits(architecture, budget, measure, patches);
     }
 
     /**
@@ -113,22 +144,41 @@ public final class VitSlimMethod implements TrainingMethod {
      * @throws IllegalArgumentException naming the budget and the smallest reachable fraction
      */
     public static void smallestFits(DeiTConfig dense, double budget, Measure measure) {
+        smallestFits(dense, budget, measure, false);
+    }
+
+    /**
+     * Refuses a budget below the cost of one head and one neuron per block (and one patch position
+     * when patches are searched).
+     *
+     * @param dense the architecture
+     * @param budget the kept fraction
+     * @param measure what it counts
+     * @param patches whether patch positions are searched
+     * @throws IllegalArgumentException naming the budget and the smallest reachable fraction
+     */
+    public static void smallestFits(DeiTConfig dense, double budget, Measure measure, boolean patches) {
         List<BlockShape> one = Collections.nCopies(dense.depth(), new BlockShape(1, 1));
-        double smallest = measure.of(CostModel.of(dense.withBlocks(one)).estimate());
+        DeiTConfig smallestModel = dense.withBlocks(one);
+        if (patches) {
+            smallestModel = smallestModel.withTokenSelection(null).withPatchGates(true).withKeptPositions(List.of(0));
+        }
+        double smallest = measure.of(CostModel.of(smallestModel).estimate());
         double full = measure.of(CostModel.of(dense).dense());
         if (smallest > budget * full) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "--slim-budget %s is below the smallest model ViT-Slim can keep (one head and one neuron per"
-                            + " block: %.4f of the dense %s); use at least %.4f",
-                    budget, smallest / full, measure, Math.ceil(smallest / full * 1e4) / 1e4));
+                            + " block%s: %.4f of the dense %s); use at least %.4f",
+                    budget, patches ? ", one patch" : "", smallest / full, measure, Math.ceil(smallest / full * 1e4) / 1e4));
         }
     }
 
     /**
-     * The head and neuron gates of every block, the soft masks this method trains.
+     * The head and neuron gates of every block and the model's patch gate (if it has one), the soft
+     * masks this method trains.
      *
      * @param model the DeiT
-     * @return head gates then neuron gates, block by block
+     * @return head gates then neuron gates, block by block, then the patch gate
      */
     static List<Parameter> masks(DeiT model) {
         List<Parameter> out = new ArrayList<>();
@@ -136,6 +186,7 @@ public final class VitSlimMethod implements TrainingMethod {
             out.add(b.attention().headGate());
             out.add(b.mlp().neuronGate());
         }
+        model.patchGate().ifPresent(out::add);
         return out;
     }
 
@@ -150,8 +201,12 @@ public final class VitSlimMethod implements TrainingMethod {
         }));
         masks.forEach(m -> m.freeze(true));
         List<BlockGates> soft = SoftGates.read(deit);
-        choice = GlobalThreshold.choose(deit.config(), soft, measure, budget);
+        float[] softPatches = patches ? SoftGates.readPatches(deit) : null;
+        choice = GlobalThreshold.choose(deit.config(), soft, softPatches, measure, budget);
         SoftGates.write(deit, choice.masked());
+        if (patches) {
+            SoftGates.writePatches(deit, choice.maskedPatches());
+        }
         maskedAccuracy = ctx.evaluate(model);
         SoftGates.fold(deit);
         Model compacted = ctx.adopt(Model.newInstance("deit", ctx.device()));
@@ -160,7 +215,7 @@ public final class VitSlimMethod implements TrainingMethod {
                 choice.threshold(), units(choice.config()), measure, measure.of(choice.cost()), choice.target(),
                 maskedAccuracy);
         ctx.train(compacted, TrainingPhase.plain("finetune", split.finetune()));
-        String json = masksJson(soft, choice);
+        String json = masksJson(soft, softPatches, choice);
         return new MethodOutcome(compacted, Map.of(), null, dir -> writeAtomically(dir.resolve(MASKS), json));
     }
 
@@ -172,10 +227,13 @@ public final class VitSlimMethod implements TrainingMethod {
             heads.append(heads.length() == 0 ? "" : ",").append(b.heads());
             neurons.append(neurons.length() == 0 ? "" : ",").append(b.hidden());
         }
-        return "heads " + heads + " / neurons " + neurons;
+        String units = "heads " + heads + " / neurons " + neurons;
+        return config.patchGates() || config.keptPositions() != null
+                ? units + " / patches " + config.keptPatches() + " of " + config.patches()
+                : units;
     }
 
-    static String masksJson(List<BlockGates> soft, Choice choice) {
+    static String masksJson(List<BlockGates> soft, float[] softPatches, Choice choice) {
         JsonObject o = new JsonObject();
         o.addProperty("format", "svite-vit-slim-masks");
         o.addProperty("formatVersion", 1);
@@ -190,6 +248,17 @@ public final class VitSlimMethod implements TrainingMethod {
             blocks.add(b);
         }
         o.add("blocks", blocks);
+        if (softPatches != null) {
+            o.add("patchMask", array(softPatches));
+            JsonArray kept = new JsonArray();
+            List<Integer> positions = choice.config().keptPositions();
+            for (int j = 0; j < choice.config().patches(); j++) {
+                if (positions == null || positions.contains(j)) {
+                    kept.add(j);
+                }
+            }
+            o.add("keptPositions", kept);
+        }
         return new GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n";
     }
 
@@ -213,12 +282,14 @@ public final class VitSlimMethod implements TrainingMethod {
         o.addProperty("l1", lambda);
         o.addProperty("budget", budget);
         o.addProperty("measure", measure.toString());
+        o.addProperty("dims", patches ? "heads,neurons,patches" : "heads,neurons");
         o.addProperty("searchEpochs", split.dense());
         o.addProperty("finetuneEpochs", split.finetune());
         if (choice != null) {
             o.addProperty("threshold", choice.threshold());
             o.addProperty("target", choice.target());
             o.addProperty("kept", measure.of(choice.cost()));
+            o.addProperty("keptPatches", choice.config().keptPatches());
         }
         if (!Double.isNaN(maskedAccuracy)) {
             o.addProperty("maskedTestAccuracy", maskedAccuracy);
@@ -228,8 +299,9 @@ public final class VitSlimMethod implements TrainingMethod {
 
     @Override
     public String describe() {
-        String s = String.format(Locale.ROOT, "ViT-Slim: λ %s, %s budget %s, %d search + %d fine-tuning epoch(s)",
-                lambda, measure, budget, split.dense(), split.finetune());
+        String s = String.format(Locale.ROOT, "ViT-Slim: %s, λ %s, %s budget %s, %d search + %d fine-tuning epoch(s)",
+                patches ? "heads, neurons and patches" : "heads and neurons", lambda, measure, budget, split.dense(),
+                split.finetune());
         if (choice != null) {
             s += String.format(Locale.ROOT, "; threshold %.4g kept %s", choice.threshold(), units(choice.config()));
         }

@@ -23,7 +23,18 @@ class VitSlimMethodTest {
 
     @TempDir Path dir;
 
-    /** The mean |m| over every soft mask a run's search ended with. */
+    /** The mean |m| over the soft patch masks a run's search ended with. */
+    private static double meanAbsPatchMask(Path out) throws Exception {
+        JsonObject masks = JsonParser.parseString(Files.readString(out.resolve(VitSlimMethod.MASKS))).getAsJsonObject();
+        double sum = 0;
+        JsonArray patches = masks.getAsJsonArray("patchMask");
+        for (JsonElement v : patches) {
+            sum += Math.abs(v.getAsDouble());
+        }
+        return sum / patches.size();
+    }
+
+    /** The mean |m| over every head and neuron mask a run's search ended with. */
     private static double meanAbsMask(Path out) throws Exception {
         JsonObject masks = JsonParser.parseString(Files.readString(out.resolve(VitSlimMethod.MASKS))).getAsJsonObject();
         double sum = 0;
@@ -60,28 +71,37 @@ class VitSlimMethodTest {
         double penalised = meanAbsMask(dir.resolve("l1"));
         assertTrue(Math.abs(plain - 1) < 0.1, "without the penalty the masks stay near their initial 1: " + plain);
         assertTrue(penalised < plain - 0.1, "λ = 0.05 left the masks at " + penalised + " against " + plain + " without it");
+        double plainPatches = meanAbsPatchMask(dir.resolve("plain"));
+        double penalisedPatches = meanAbsPatchMask(dir.resolve("l1"));
+        assertTrue(Math.abs(plainPatches - 1) < 0.1, "without the penalty the patch masks stay near 1: " + plainPatches);
+        assertTrue(penalisedPatches < plainPatches - 0.1,
+                "λ = 0.05 left the patch masks at " + penalisedPatches + " against " + plainPatches + " without it");
     }
 
     @Test
     void searchesThresholdsToTheBudgetCompactsFineTunesAndLearns() throws Exception {
         Path out = dir.resolve("slim");
         JsonObject r = train("--epochs", "6", "--search-epochs", "3", "--max-batches", "24", "--lr", "3e-3", "--warmup-epochs", "0",
-                "--slim-budget", "0.5", "--out", out.toString());
+                "--slim-budget", "0.5", "--slim-measure", "macs", "--out", out.toString());
         JsonArray epochs = r.getAsJsonArray("epochs");
         assertEquals(6, epochs.size());
         assertEquals("search", epochs.get(0).getAsJsonObject().get("phase").getAsString());
         assertEquals("finetune", epochs.get(5).getAsJsonObject().get("phase").getAsString());
 
-        long dense = CostModel.of(DeiTConfig.mini()).dense().params();
-        long params = r.get("params").getAsLong();
-        assertTrue(params <= 0.5 * dense, params + " parameters exceed half of the dense " + dense);
+        double denseMacs = CostModel.of(DeiTConfig.mini()).dense().macs();
+        double macs = r.get("macs").getAsDouble();
+        assertTrue(macs <= 0.5 * denseMacs, macs + " MACs exceed half of the dense " + denseMacs);
         JsonObject settings = r.getAsJsonObject("methodSettings");
-        assertEquals(0.5 * dense, settings.get("target").getAsDouble(), 1e-6);
-        assertEquals(params, settings.get("kept").getAsLong(), "the report costs the compacted model the threshold chose");
+        assertEquals(0.5 * denseMacs, settings.get("target").getAsDouble(), 1e-6);
+        assertEquals(macs, settings.get("kept").getAsDouble(), 1e-6, "the report costs the compacted model the threshold chose");
 
         DeiTConfig saved = DeiTFiles.readConfig(out.resolve("model"));
         assertTrue(saved.blocks().stream().mapToInt(BlockShape::hidden).sum() < 6 * 384, "the saved model is compacted: " + saved.blocks());
+        assertTrue(saved.keptPatches() < 49, "the compacted model runs on fewer tokens: " + saved.keptPatches() + " of 49");
+        assertEquals(saved.keptPatches(), settings.get("keptPatches").getAsInt());
+        assertEquals(CostModel.of(saved).estimate().macs(), macs, 1e-6);
 
+        long dense = CostModel.of(DeiTConfig.mini()).dense().params();
         double last = epochs.get(5).getAsJsonObject().get("testAccuracy").getAsDouble();
         assertTrue(last > 0.2, "10 synthetic classes, chance is 0.1; the slimmed model reached " + last);
         double masked = settings.get("maskedTestAccuracy").getAsDouble();
@@ -91,6 +111,10 @@ class VitSlimMethodTest {
         assertEquals(0.5 * dense, plan.get("budgetParams").getAsDouble(), 1e-6);
         assertTrue(plan.get("params").getAsLong() <= 0.5 * dense);
         assertEquals("uniform-estimate", plan.get("densities").getAsString());
+        assertEquals(49, plan.get("keptPatches").getAsInt());
+        assertTrue(plan.get("patches").getAsString().startsWith("learned"), plan.toString());
+        JsonObject noPatches = SviteCli.plan("vit-slim", "--slim-budget", "0.5", "--slim-dims", "heads,neurons");
+        assertTrue(!noPatches.has("patches"), noPatches.toString());
     }
 
     @Test
@@ -110,5 +134,11 @@ class VitSlimMethodTest {
         assertTrue(r.err().contains("unknown --slim-measure 'flops'; use params or macs"), r.err());
         r = SviteCli.run("train", "--method", "vit-slim", "--dataset", "synthetic", "--sparsity", "0.5");
         assertTrue(r.code() != 0 && r.err().contains("--sparsity"), r.err());
+        r = SviteCli.run("train", "--method", "vit-slim", "--dataset", "synthetic", "--slim-dims", "heads,patches");
+        assertTrue(r.err().contains("unknown --slim-dims 'heads,patches'; use heads,neurons,patches or heads,neurons"), r.err());
+        r = SviteCli.run("train", "--method", "vit-slim", "--dataset", "synthetic", "--epochs", "2", "--tokens", "20");
+        assertTrue(r.code() != 0 && r.err().contains("cannot be combined with a learned token selection (--tokens)"), r.err());
+        r = SviteCli.run("train", "--method", "vtp", "--dataset", "synthetic", "--slim-dims", "heads,neurons");
+        assertTrue(r.err().contains("--slim-dims applies to --method vit-slim, not --method vtp"), r.err());
     }
 }

@@ -46,6 +46,12 @@ import java.util.Map;
  * compacted block gathers those dimensions of the normalised tokens ({@link BlockShape#attnInputs()},
  * {@link BlockShape#mlpInputs()}); its input gates are 1.
  *
+ * <p>With ViT-Slim's patch gate ({@link DeiTConfig#patchGates()}), the positions whose gate is 0 are
+ * dropped: the compacted model gathers the kept patch tokens before the blocks ({@link
+ * DeiTConfig#keptPositions()}), its position embedding keeps the class token's row and the kept
+ * positions' rows, and its patch gate keeps the kept entries' values (any finite non-zero value; a
+ * patch gate scales a token before a LayerNorm, so it cannot be folded into a weight).
+ *
  * <p>Every other parameter (patch embedding, class token, position embedding, LayerNorms, proj and
  * fc2 biases, classifier, and any parameter a later component adds) is copied unchanged, matched
  * by its position and name. The result's gates are all 1. Copies stay on the device: slices are
@@ -152,9 +158,19 @@ public final class Compactor {
             int hidden = (int) Math.min(gated.blocks().get(i).mlp().hidden(), rounded);
             shapes.add(withInputs(gated, i, new BlockShape(kept.get(i).heads().size(), hidden)));
         }
-        DeiTConfig config = gated.config().withBlocks(shapes);
+        long[] patches = keptPatchGate(gated);
+        DeiTConfig config = gated.config().withBlocks(shapes).withKeptPositions(keptPositions(gated, patches));
         DeiT compact = DeiT.of(config);
         Map<Parameter, Initializer> sources = structuredSources(gated, compact, kept);
+        if (patches != null) {
+            long[] rows = new long[patches.length + 1];
+            for (int j = 0; j < patches.length; j++) {
+                rows[j + 1] = patches[j] + 1;
+            }
+            sources.put(compact.posEmbedding(), new Slice(gated.posEmbedding(), rows, 1, rows.length));
+            sources.put(compact.patchGate().orElseThrow(),
+                    new Slice(gated.patchGate().orElseThrow(), patches, 0, patches.length));
+        }
         DataType dataType = addUnchanged(gated, compact, sources);
         initialiseFrom(compact, sources, manager, dataType);
         if (LOG.isDebugEnabled()) {
@@ -290,7 +306,46 @@ public final class Compactor {
         for (int i = 0; i < kept.size(); i++) {
             shapes.add(withInputs(gated, i, kept.get(i).shape()));
         }
-        return gated.config().withBlocks(shapes);
+        return gated.config().withBlocks(shapes).withKeptPositions(keptPositions(gated, keptPatchGate(gated)));
+    }
+
+    /**
+     * Entries of the patch gate that are not 0 (indices into the gate), or null without a patch gate.
+     * Unlike the unit gates, the patch gate may hold any finite value: it scales a token before a
+     * LayerNorm, so it cannot be folded into a weight and the compacted model keeps the kept values.
+     */
+    private static long[] keptPatchGate(DeiT gated) {
+        Parameter gate = gated.patchGate().orElse(null);
+        if (gate == null) {
+            return null;
+        }
+        if (!gate.isInitialized()) {
+            throw new IllegalStateException("patch_gate has no value; initialise or load the model before compacting");
+        }
+        float[] values = floats(gate.getArray());
+        List<Integer> on = new ArrayList<>();
+        for (int j = 0; j < values.length; j++) {
+            if (!Float.isFinite(values[j])) {
+                throw new IllegalArgumentException("patch_gate[" + j + "] is " + values[j] + "; it must be finite");
+            }
+            if (values[j] != 0f) {
+                on.add(j);
+            }
+        }
+        if (on.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "every patch position is gated off (patch_gate is all 0); a compacted model needs at least one");
+        }
+        return toLongs(on);
+    }
+
+    /** The patch positions the compacted model keeps: the current ones at the gate's kept entries; null if all N. */
+    private static List<Integer> keptPositions(DeiT gated, long[] keptGate) {
+        DeiTConfig c = gated.config();
+        if (keptGate == null) {
+            return c.keptPositions();
+        }
+        return composed(c.keptPositions(), keptGate, c.patches());
     }
 
     /** A block shape with the model dimensions block i's attention and MLP read after compaction. */

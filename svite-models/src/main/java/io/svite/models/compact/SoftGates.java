@@ -143,6 +143,43 @@ public final class SoftGates {
         }
     }
 
+    /**
+     * The patch gate values (ViT-Slim), read to the host once. The patch gate is not folded by
+     * {@link #fold}: it scales a token before a LayerNorm, so {@link Compactor} keeps its non-zero
+     * values in the compacted model instead.
+     *
+     * @param model an initialised DeiT built with patch gates
+     * @return one value per patch position that reaches the blocks (k)
+     * @throws IllegalArgumentException if the model has no patch gate
+     */
+    public static float[] readPatches(DeiT model) {
+        return floats(requirePatchGate(model));
+    }
+
+    /**
+     * Writes new patch gate values (ViT-Slim).
+     *
+     * @param model an initialised DeiT built with patch gates
+     * @param values one value per patch position that reaches the blocks
+     * @throws IllegalArgumentException if the model has no patch gate or the size differs
+     */
+    public static void writePatches(DeiT model, float[] values) {
+        Parameter gate = requirePatchGate(model);
+        NDArray a = gate.getArray();
+        if (a.size() != values.length) {
+            throw new IllegalArgumentException("patch_gate has " + a.size() + " entries, got " + values.length + " values");
+        }
+        try (NDManager scope = NDManager.subManagerOf(a)) {
+            NDArray v = scope.create(values).toType(a.getDataType(), false);
+            a.muli(scope.zeros(a.getShape(), a.getDataType())).addi(v);
+        }
+    }
+
+    private static Parameter requirePatchGate(DeiT model) {
+        return model.patchGate().orElseThrow(() -> new IllegalArgumentException(
+                "this DeiT has no patch gate; build it from DeiTConfig.withPatchGates(true)"));
+    }
+
     private static void requireInputGates(DeiT model) {
         if (!model.config().inputGates()) {
             throw new IllegalArgumentException(

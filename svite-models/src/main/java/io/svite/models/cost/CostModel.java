@@ -16,8 +16,9 @@ import java.util.Map;
  * the patches for the patch embedding, all T = k + 1 tokens for qkv, proj, fc1 and fc2, the class
  * token for the classifier — plus the two attention products 2·T²·(H·d) per block, counted dense.
  * Parameters are density × every weight plus every dense parameter (biases, norms, class token,
- * position embedding). Gates are masks, not parameters. With k of N patches kept, the linear
- * layers scale with k + 1 and the attention products with (k + 1)².
+ * position embedding: N + 1 rows, or k + 1 with kept positions). Gates are masks, not parameters.
+ * With k of N patches kept, the linear layers scale with k + 1 and the attention products with
+ * (k + 1)²; the patch embedding always runs on all N patches.
  *
  * <p>A structured model is costed through its configuration's per-block {@link BlockShape}s (heads,
  * hidden units, and the input dimensions qkv and fc1 read after VTP compaction); an
@@ -129,7 +130,7 @@ public final class CostModel {
         layers.add(linear(densities, "patch_embed_proj", Kind.PATCH_EMBED, width, patchIn, n, n, width * patchIn));
         layers.add(
                 new LayerCost(
-                        "embeddings", Kind.OTHER, 0, 1, width + tDense * width, 0, 0, 0));
+                        "embeddings", Kind.OTHER, 0, 1, width + (long) config.positionRows() * width, 0, 0, 0));
         if (withScorer) {
             ScorerShape scorer =
                     config.hasTokenSelection() ? config.tokenSelection().scorer() : ScorerShape.linear();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -14,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 
+import io.svite.core.Scalars;
 import io.svite.models.tokens.TokenSelector;
 
 import java.util.ArrayList;
@@ -29,11 +31,18 @@ import java.util.Optional;
  * DeiTBlock}s → LayerNorm → the class token (B, D) → linear head → logits (B, classes).
  *
  * <pre>
- *   x = [cls; patchEmbed(img)] + pos
+ *   x = [cls; patchEmbed(img)[:, P]] + pos   P: kept positions, all N by default
+ *   x[:, 1:] *= patch_gate            only with patch gates
  *   x = select(x)                     only with a token selection: keeps the class token and k patches
  *   x = blocks(x)
  *   logits = head(norm(x)[:, 0])
  * </pre>
+ *
+ * <p>With {@link DeiTConfig#keptPositions()} only those patch tokens (and their position-embedding
+ * rows) reach the blocks; with {@link DeiTConfig#patchGates()} the patch tokens are multiplied by
+ * {@code patch_gate} (k) after the position embedding, the class token by 1 (ViT-Slim's patch mask),
+ * and a patch whose gate is exactly 0 is also masked out as a key in every block's attention, so
+ * gating a position to 0 computes what dropping it computes (the class token's output is exact).
  *
  * <p>With a {@link DeiTConfig#tokenSelection()} the model has a {@link TokenSelector} (child
  * {@code token_selector}) and every block runs on k + 1 tokens instead of N + 1.
@@ -51,6 +60,8 @@ public final class DeiT extends AbstractBlock {
     private final TokenSelector selector;
     private final Parameter clsToken;
     private final Parameter posEmbed;
+    private final Parameter patchGate;
+    private final long[] keptPositions;
     private final List<DeiTBlock> blocks;
     private final LayerNorm norm;
     private final Linear head;
@@ -77,9 +88,11 @@ public final class DeiT extends AbstractBlock {
                         Parameter.builder()
                                 .setName("pos_embed")
                                 .setType(Parameter.Type.OTHER)
-                                .optShape(new Shape(1, config.tokens(), width))
+                                .optShape(new Shape(1, config.positionRows(), width))
                                 .optInitializer(new TruncatedNormalInitializer(0.02f))
                                 .build());
+        patchGate = config.patchGates() ? addParameter(Gates.create("patch_gate", config.keptPatches())) : null;
+        keptPositions = Gates.indices(config.keptPositions());
         List<DeiTBlock> list = new ArrayList<>();
         for (int i = 0; i < config.depth(); i++) {
             double rate = config.depth() == 1 ? 0 : config.dropPath() * i / (config.depth() - 1);
@@ -133,11 +146,12 @@ public final class DeiT extends AbstractBlock {
         if (selector != null) {
             x = selector.forward(ps, new NDList(x), training).head();
         }
+        NDArray keyMask = patchGate == null ? null : keyMask(ps, x, training);
         for (DeiTBlock block : blocks) {
             if (training) {
-                x = block.forward(ps, new NDList(x), true).head();
+                x = block.forward(ps, blockInput(x, keyMask), true).head();
             } else {
-                x = inferScoped(ps, block, x);
+                x = inferScoped(ps, block, x, keyMask);
             }
         }
         return norm.forward(ps, new NDList(x), training).head();
@@ -149,14 +163,34 @@ public final class DeiT extends AbstractBlock {
      * grow with depth: without this, every attention matrix and MLP hidden activation of every block
      * lives until the caller closes the batch (about 10 GB for DeiT-Small at batch 64).
      */
-    private static NDArray inferScoped(ParameterStore ps, DeiTBlock block, NDArray x) {
+    private static NDArray inferScoped(ParameterStore ps, DeiTBlock block, NDArray x, NDArray keyMask) {
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
             x.attach(scope);
-            NDArray y = block.forward(ps, new NDList(x), false).head();
+            NDArray y = block.forward(ps, blockInput(x, keyMask), false).head();
             y.attach(parent);
             return y;
         }
+    }
+
+    private static NDList blockInput(NDArray x, NDArray keyMask) {
+        return keyMask == null ? new NDList(x) : new NDList(x, keyMask);
+    }
+
+    /**
+     * The additive key mask (1, 1, 1, k+1) of the patch gate: −10⁹ where the gate is exactly 0, else 0
+     * (the class token is never masked). A patch gated to 0 then reaches no other token, which is what
+     * removing it does, so the gated model equals the model that drops those positions. It carries no
+     * gradient (the comparison has none).
+     */
+    private NDArray keyMask(ParameterStore ps, NDArray x, boolean training) {
+        NDManager m = x.getManager();
+        // detached in the batch's manager: an op on the parameter's own array would land in the model's
+        NDArray gate = ps.getValue(patchGate, x.getDevice(), training).stopGradient();
+        gate.attach(m);
+        NDArray closed = m.zeros(new Shape(1), x.getDataType()).toDevice(x.getDevice(), false)
+                .concat(gate.eq(0).toType(x.getDataType(), false));
+        return closed.mul(Scalars.like(closed, -1e9f)).reshape(1, 1, 1, -1);
     }
 
     /**
@@ -189,11 +223,24 @@ public final class DeiT extends AbstractBlock {
         return selector.select(ps, embed(ps, images, false), false).keptIndices();
     }
 
-    /** [cls; patchEmbed(images)] + pos: (B, C, S, S) → (B, N+1, D). */
+    /**
+     * [cls; patchEmbed(images)[:, P]] + pos, then the patch tokens times the patch gate: (B, C, S, S)
+     * → (B, k+1, D), with P the kept positions (all N without them).
+     */
     private NDArray embed(ParameterStore ps, NDArray images, boolean training) {
         NDArray patches = patchEmbed.forward(ps, new NDList(images), training).head();
+        if (keptPositions != null) {
+            NDArray idx = patches.getManager().create(keptPositions).toDevice(patches.getDevice(), false);
+            patches = patches.get(new NDIndex(":, {}, :", idx));
+        }
         NDArray x = addClassToken(ps, patches, training);
-        return x.add(ps.getValue(posEmbed, x.getDevice(), training));
+        x = x.add(ps.getValue(posEmbed, x.getDevice(), training));
+        if (patchGate == null) {
+            return x;
+        }
+        NDArray gate = ps.getValue(patchGate, x.getDevice(), training);
+        NDArray withCls = x.getManager().ones(new Shape(1), x.getDataType()).toDevice(x.getDevice(), false).concat(gate);
+        return x.mul(withCls.reshape(1, -1, 1));
     }
 
     private NDArray addClassToken(ParameterStore ps, NDArray patches, boolean training) {
@@ -290,12 +337,21 @@ public final class DeiT extends AbstractBlock {
     }
 
     /**
-     * The position embedding, shape (1, N+1, D).
+     * The position embedding, shape (1, N+1, D), or (1, k+1, D) with kept positions.
      *
      * @return the parameter
      */
     public Parameter posEmbedding() {
         return posEmbed;
+    }
+
+    /**
+     * ViT-Slim's per-position patch gate (k), if the configuration has patch gates.
+     *
+     * @return the gate, or empty
+     */
+    public Optional<Parameter> patchGate() {
+        return Optional.ofNullable(patchGate);
     }
 
     /** Builds a {@link DeiT}. */

@@ -20,7 +20,8 @@ import io.svite.core.Scalars;
  *   x = x + dropPath(mlp(norm2(x)))
  * </pre>
  *
- * <p>Input and output are (B, N, D). LayerNorm is per token (over D, ε = 1e-6). Drop-path zeroes
+ * <p>Input and output are (B, N, D); an optional second input, the additive key mask (1, 1, 1, N),
+ * is passed to the attention (see {@link GatedAttention}). LayerNorm is per token (over D, ε = 1e-6). Drop-path zeroes
  * a whole residual branch per sample with probability {@code dropPath} during training and scales
  * the kept ones by 1/(1 − dropPath).
  */
@@ -71,8 +72,12 @@ public final class DeiTBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        NDArray a = attn.forward(ps, norm1.forward(ps, new NDList(x), training), training).head();
+        NDArray x = inputs.head();
+        NDList normed = norm1.forward(ps, new NDList(x), training);
+        if (inputs.size() > 1) {
+            normed = new NDList(normed.head(), inputs.get(1));
+        }
+        NDArray a = attn.forward(ps, normed, training).head();
         x = x.add(dropPath(a, training));
         NDArray m = mlp.forward(ps, norm2.forward(ps, new NDList(x), training), training).head();
         return new NDList(x.add(dropPath(m, training)));

@@ -17,6 +17,10 @@ import java.util.Locale;
  * heads} dimensions; per-block head counts and hidden sizes ({@link #blocks()}) may be smaller than
  * the dense ones after compaction.
  *
+ * <p>With {@link #keptPositions()} (ViT-Slim compaction) the model gathers those k patch tokens
+ * before the blocks and its position embedding has k + 1 rows; {@link #patchGates()} adds a
+ * per-position gate on the patch tokens. Neither combines with a token selection.
+ *
  * <p>With a {@link #tokenSelection()}, a learnable token selector after the position embedding keeps
  * {@link #keptPatches()} = k of the N patches and the blocks run on k + 1 tokens; without one
  * (null) every patch reaches the blocks.
@@ -34,6 +38,12 @@ import java.util.Locale;
  * @param tokenSelection the token selector's settings, or null for no selector
  * @param inputGates whether every block has VTP's input-dimension gates ({@code input_gate} of its
  *     attention and of its MLP: one per dimension qkv or fc1 reads, frozen, value 1)
+ * @param patchGates whether the model has ViT-Slim's per-position patch gate ({@code patch_gate},
+ *     one entry per patch that reaches the blocks, frozen, value 1), multiplied onto the patch
+ *     tokens after the position embedding; the class token is not gated
+ * @param keptPositions the patch positions (0 … N − 1, strictly increasing) a compacted model keeps
+ *     before the blocks, or null for all N; the position embedding then has k + 1 rows (the class
+ *     token's and the kept positions')
  */
 public record DeiTConfig(
         int imageSize,
@@ -47,7 +57,9 @@ public record DeiTConfig(
         double dropPath,
         List<BlockShape> blocks,
         TokenSelection tokenSelection,
-        boolean inputGates) {
+        boolean inputGates,
+        boolean patchGates,
+        List<Integer> keptPositions) {
 
     /** Validates every field with a message naming the bad value. */
     public DeiTConfig {
@@ -96,6 +108,47 @@ public record DeiTConfig(
         if (tokenSelection != null) {
             tokenSelection.keptPatches(patchCount(imageSize, patchSize));
         }
+        if (keptPositions != null) {
+            keptPositions = checkedPositions(keptPositions, patchCount(imageSize, patchSize));
+        }
+        if (tokenSelection != null && (patchGates || keptPositions != null)) {
+            throw new IllegalArgumentException(
+                    "a learned token selection (--tokens) cannot be combined with ViT-Slim's patch gates or kept"
+                            + " positions; use one way of dropping patches");
+        }
+    }
+
+    /**
+     * A configuration without patch gates and with every patch position.
+     *
+     * @param imageSize side of the square input image in pixels
+     * @param channels input channels
+     * @param patchSize side of a square patch
+     * @param width embedding dimension
+     * @param depth number of blocks
+     * @param heads attention heads of the dense model
+     * @param mlpRatio hidden size over width in the dense model
+     * @param classes output classes
+     * @param dropPath stochastic-depth rate
+     * @param blocks per-block shapes, or null for dense blocks
+     * @param tokenSelection the token selector's settings, or null
+     * @param inputGates whether every block has VTP's input-dimension gates
+     */
+    public DeiTConfig(
+            int imageSize,
+            int channels,
+            int patchSize,
+            int width,
+            int depth,
+            int heads,
+            double mlpRatio,
+            int classes,
+            double dropPath,
+            List<BlockShape> blocks,
+            TokenSelection tokenSelection,
+            boolean inputGates) {
+        this(imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks, tokenSelection,
+                inputGates, false, null);
     }
 
     /**
@@ -271,12 +324,51 @@ public record DeiTConfig(
     }
 
     /**
-     * Patches that reach the blocks: k with a token selector, N without.
+     * Patches that reach the blocks: k with kept positions or a token selector, N without.
      *
      * @return k or N
      */
     public int keptPatches() {
+        if (keptPositions != null) {
+            return keptPositions.size();
+        }
         return tokenSelection == null ? patches() : tokenSelection.keptPatches(patches());
+    }
+
+    /**
+     * Rows of the position embedding: N + 1, or k + 1 with {@link #keptPositions()}.
+     *
+     * @return the class token's row plus one per patch position the model keeps
+     */
+    public int positionRows() {
+        return keptPositions == null ? tokens() : keptPositions.size() + 1;
+    }
+
+    /**
+     * This configuration with or without ViT-Slim's per-position patch gate.
+     *
+     * @param gates true for a {@code patch_gate} on the patch tokens
+     * @return a new configuration
+     * @throws IllegalArgumentException if the configuration has a token selection
+     */
+    public DeiTConfig withPatchGates(boolean gates) {
+        return new DeiTConfig(
+                imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks,
+                tokenSelection, inputGates, gates, keptPositions);
+    }
+
+    /**
+     * This configuration keeping only some patch positions before the blocks (used by compaction).
+     *
+     * @param positions strictly increasing positions in 0 … N − 1, or null for all
+     * @return a new configuration
+     * @throws IllegalArgumentException for positions out of range, unsorted or empty, or with a token
+     *     selection
+     */
+    public DeiTConfig withKeptPositions(List<Integer> positions) {
+        return new DeiTConfig(
+                imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks,
+                tokenSelection, inputGates, patchGates, positions);
     }
 
     /**
@@ -326,7 +418,7 @@ public record DeiTConfig(
                 return false;
             }
         }
-        return true;
+        return keptPositions == null;
     }
 
     /**
@@ -338,7 +430,7 @@ public record DeiTConfig(
     public DeiTConfig withBlocks(List<BlockShape> newBlocks) {
         return new DeiTConfig(
                 imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, newBlocks,
-                tokenSelection, inputGates);
+                tokenSelection, inputGates, patchGates, keptPositions);
     }
 
     /**
@@ -350,7 +442,7 @@ public record DeiTConfig(
     public DeiTConfig withDepth(int newDepth) {
         return new DeiTConfig(
                 imageSize, channels, patchSize, width, newDepth, heads, mlpRatio, classes, dropPath, null,
-                tokenSelection, inputGates);
+                tokenSelection, inputGates, patchGates, keptPositions);
     }
 
     /**
@@ -362,7 +454,7 @@ public record DeiTConfig(
     public DeiTConfig withClasses(int newClasses) {
         return new DeiTConfig(
                 imageSize, channels, patchSize, width, depth, heads, mlpRatio, newClasses, dropPath, blocks,
-                tokenSelection, inputGates);
+                tokenSelection, inputGates, patchGates, keptPositions);
     }
 
     /**
@@ -375,7 +467,7 @@ public record DeiTConfig(
     public DeiTConfig withInput(int newImageSize, int newChannels) {
         return new DeiTConfig(
                 newImageSize, newChannels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks,
-                tokenSelection, inputGates);
+                tokenSelection, inputGates, patchGates, keptPositions);
     }
 
     /**
@@ -387,7 +479,7 @@ public record DeiTConfig(
     public DeiTConfig withDropPath(double rate) {
         return new DeiTConfig(
                 imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, rate, blocks,
-                tokenSelection, inputGates);
+                tokenSelection, inputGates, patchGates, keptPositions);
     }
 
     /**
@@ -402,7 +494,7 @@ public record DeiTConfig(
     public DeiTConfig withTokenSelection(TokenSelection selection) {
         return new DeiTConfig(
                 imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks,
-                selection, inputGates);
+                selection, inputGates, patchGates, keptPositions);
     }
 
     /**
@@ -414,7 +506,22 @@ public record DeiTConfig(
     public DeiTConfig withInputGates(boolean gates) {
         return new DeiTConfig(
                 imageSize, channels, patchSize, width, depth, heads, mlpRatio, classes, dropPath, blocks,
-                tokenSelection, gates);
+                tokenSelection, gates, patchGates, keptPositions);
+    }
+
+    private static List<Integer> checkedPositions(List<Integer> positions, int patches) {
+        if (positions.isEmpty()) {
+            throw new IllegalArgumentException("kept positions must name at least one patch position, got none");
+        }
+        int previous = -1;
+        for (Integer p : positions) {
+            if (p == null || p <= previous || p >= patches) {
+                throw new IllegalArgumentException(
+                        "kept positions must be strictly increasing in 0.." + (patches - 1) + ", got " + positions);
+            }
+            previous = p;
+        }
+        return List.copyOf(positions);
     }
 
     private static void withinWidth(List<Integer> inputs, int width) {

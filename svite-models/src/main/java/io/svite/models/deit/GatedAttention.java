@@ -33,6 +33,11 @@ import io.svite.core.Scalars;
  * {@code qkv}, whose weight is then (3·H·d, D′); and an input gate u (shape (D′), {@code
  * input_gate}) multiplies the dimensions qkv reads: qkv(u ⊙ x). u_i = 0 removes input column i
  * exactly.
+ *
+ * <p>An optional second input is an additive key mask (1, 1, 1, N) added to the scores before the
+ * softmax: 0 for a key every query may read, −10⁹ for one no query reads (its weight becomes exactly
+ * 0). {@link DeiT} passes it with ViT-Slim's patch gate so a patch gated to exactly 0 is removed as
+ * dropping it would remove it.
  */
 public final class GatedAttention extends AbstractBlock {
 
@@ -88,7 +93,7 @@ public final class GatedAttention extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
+        NDArray x = inputs.head();
         long b = x.getShape().get(0);
         long n = x.getShape().get(1);
         NDArray read = Gates.gatherAndGate(ps, x, this.inputs, inputGate, training);
@@ -97,7 +102,11 @@ public final class GatedAttention extends AbstractBlock {
         NDArray q = split.get(0);
         NDArray k = split.get(1);
         NDArray v = split.get(2);
-        NDArray attn = q.mul(Scalars.like(q, scale)).matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
+        NDArray scores = q.mul(Scalars.like(q, scale)).matMul(k.transpose(0, 1, 3, 2));
+        if (inputs.size() > 1) {
+            scores = scores.add(inputs.get(1));
+        }
+        NDArray attn = scores.softmax(-1);
         NDArray perHead = attn.matMul(v); // (B, H, N, d)
         NDArray gate = ps.getValue(headGate, x.getDevice(), training);
         NDArray gated = perHead.mul(Gates.broadcastable(gate, perHead, new Shape(heads, 1, 1)));

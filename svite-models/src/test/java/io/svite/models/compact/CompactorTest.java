@@ -276,4 +276,95 @@ class CompactorTest {
             assertTrue(e.getMessage().contains("initialise or load"), e.getMessage());
         }
     }
+
+    /** Patch gate values: random in [0.5, 1.5), with the positions in {@code dropped} set to 0. */
+    static float[] patchValues(int n, List<Integer> dropped, Random random) {
+        float[] g = new float[n];
+        for (int j = 0; j < n; j++) {
+            g[j] = dropped.contains(j) ? 0f : 0.5f + random.nextFloat();
+        }
+        return g;
+    }
+
+    @Test
+    void droppedPatchPositionsCompactToTheMaskedModelsOutputAndTheCostModelsCount() {
+        DeiTConfig config = MINI.withPatchGates(true);
+        try (NDManager root = NDManager.newBaseManager();
+                NDManager gatedManager = root.newSubManager();
+                NDManager compactManager = root.newSubManager()) {
+            DeiT gated = randomDeiT(config, gatedManager);
+            Random random = new Random(7);
+            randomGates(gated, random);
+            List<Integer> dropped = new ArrayList<>();
+            for (int j = 0; j < config.patches(); j++) {
+                if (j % 3 != 1) {
+                    dropped.add(j);
+                }
+            }
+            float[] patchGate = patchValues(config.patches(), dropped, random);
+            setGate(gated.patchGate().orElseThrow(), patchGate);
+
+            DeiT compact = Compactor.compact(gated, compactManager);
+
+            List<Integer> kept = new ArrayList<>();
+            List<Float> keptValues = new ArrayList<>();
+            for (int j = 0; j < config.patches(); j++) {
+                if (!dropped.contains(j)) {
+                    kept.add(j);
+                    keptValues.add(patchGate[j]);
+                }
+            }
+            assertEquals(kept, compact.config().keptPositions());
+            assertEquals(16, compact.config().keptPatches());
+            float[] compactGate = compact.patchGate().orElseThrow().getArray().toFloatArray();
+            for (int j = 0; j < kept.size(); j++) {
+                assertEquals(keptValues.get(j), compactGate[j], 0f, "the kept positions keep their learned values");
+            }
+            assertEquals(new Shape(1, 17, config.width()), compact.posEmbedding().getArray().getShape());
+            assertEquals(CostModel.of(compact.config()).estimate().params(), parametersWithoutGates(compact));
+            assertEquals(parametersWithoutGates(withAllPatches(gated, root))
+                            - (long) dropped.size() * config.width(),
+                    parametersWithoutGates(compact), "each dropped position saves its position-embedding row");
+
+            NDArray x = root.randomNormal(input(config, 3));
+            float diff = forward(compact, root, x).sub(forward(gated, root, x)).abs().max().getFloat();
+            assertTrue(diff <= 1e-5f, "max |diff| " + diff);
+
+            // Compacting again drops positions of the already-compacted model, composed with the first.
+            float[] again = compactGate.clone();
+            again[0] = 0f;
+            again[5] = 0f;
+            setGate(compact.patchGate().orElseThrow(), again);
+            DeiT twice = Compactor.compact(compact, compactManager);
+            List<Integer> expected = new ArrayList<>(kept);
+            expected.remove(5);
+            expected.remove(0);
+            assertEquals(expected, twice.config().keptPositions());
+            diff = forward(twice, root, x).sub(forward(compact, root, x)).abs().max().getFloat();
+            assertTrue(diff <= 1e-5f, "second compaction: max |diff| " + diff);
+        }
+    }
+
+    /** The compacted model of the same units with every patch position kept (the patch gate is restored after). */
+    private static DeiT withAllPatches(DeiT gated, NDManager manager) {
+        Parameter gate = gated.patchGate().orElseThrow();
+        float[] saved = gate.getArray().toFloatArray();
+        float[] ones = new float[saved.length];
+        java.util.Arrays.fill(ones, 1f);
+        setGate(gate, ones);
+        DeiT all = Compactor.compact(gated, manager);
+        setGate(gate, saved);
+        return all;
+    }
+
+    @Test
+    void aPatchGateOfZerosEverywhereIsRefused() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            DeiT gated = randomDeiT(MINI.withPatchGates(true), manager);
+            setGate(gated.patchGate().orElseThrow(), new float[MINI.patches()]);
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> Compactor.compact(gated, manager));
+            assertTrue(e.getMessage().contains("patch_gate is all 0"), e.getMessage());
+        }
+    }
 }

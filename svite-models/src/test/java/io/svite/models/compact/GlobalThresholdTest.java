@@ -111,4 +111,73 @@ class GlobalThresholdTest {
                 () -> GlobalThreshold.choose(CONFIG, soft(1), Measure.MACS, 1.5));
         assertEquals("the ViT-Slim budget must be in (0, 1], got 1.5", e.getMessage());
     }
+
+    private static float[] softPatches(long seed, int n) {
+        Random random = new Random(seed);
+        float[] out = new float[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = (float) random.nextGaussian();
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"MACS, 0.5", "MACS, 0.3", "PARAMS, 0.5"})
+    void patchCandidatesMeetTheBudgetAsTheCostModelCountsItAndTheNextLowerThresholdBreaksIt(
+            Measure measure, double budget) {
+        DeiTConfig config = CONFIG.withPatchGates(true);
+        List<BlockGates> gates = soft(5);
+        float[] patches = softPatches(9, config.patches());
+        Choice c = GlobalThreshold.choose(config, gates, patches, measure, budget);
+        assertEquals(budget * measure.of(CostModel.of(config).dense()), c.target(), 1e-6);
+        assertEquals(measure.of(CostModel.of(c.config()).estimate()), measure.of(c.cost()), 0.0);
+        assertTrue(measure.of(c.cost()) <= c.target(), measure.of(c.cost()) + " > " + c.target());
+        assertEquals(c.config().keptPatches(), c.cost().keptPatches());
+        int keptPatches = 0;
+        for (int j = 0; j < patches.length; j++) {
+            if (Math.abs(patches[j]) > c.threshold()) {
+                assertEquals(patches[j], c.maskedPatches()[j]);
+                keptPatches++;
+            }
+        }
+        assertTrue(c.config().keptPatches() - keptPatches <= 1, "only the largest patch may be forced");
+        assertTrue(c.config().keptPatches() < config.patches(), "the threshold dropped no patch");
+
+        TreeSet<Double> candidates = new TreeSet<>();
+        candidates.add(0.0);
+        for (BlockGates g : gates) {
+            for (float v : g.heads()) {
+                candidates.add((double) Math.abs(v));
+            }
+            for (float v : g.neurons()) {
+                candidates.add((double) Math.abs(v));
+            }
+        }
+        for (float v : patches) {
+            candidates.add((double) Math.abs(v));
+        }
+        Double previous = candidates.lower(c.threshold());
+        assertTrue(previous != null);
+        Choice more = GlobalThreshold.at(config, gates, patches, measure, previous, c.target());
+        assertTrue(measure.of(more.cost()) > c.target(), "threshold " + previous + " also fits the budget");
+    }
+
+    @Test
+    void aModelMaskedOnPatchesCompactsToItsOutputAndTheCostModelsCount() {
+        DeiTConfig config = CONFIG.withPatchGates(true);
+        try (NDManager root = NDManager.newBaseManager()) {
+            DeiT deit = CompactorTest.randomDeiT(config, root);
+            Choice c = GlobalThreshold.choose(config, soft(3), softPatches(4, config.patches()), Measure.MACS, 0.5);
+            SoftGates.write(deit, c.masked());
+            SoftGates.writePatches(deit, c.maskedPatches());
+            NDArray x = root.randomNormal(CompactorTest.input(config, 2));
+            NDArray masked = CompactorTest.forward(deit, root, x);
+            SoftGates.fold(deit);
+            DeiT compact = Compactor.compact(deit, root);
+            assertEquals(c.config(), compact.config());
+            assertEquals(c.cost().params(), CompactorTest.parametersWithoutGates(compact));
+            float diff = CompactorTest.forward(compact, root, x).sub(masked).abs().max().getFloat();
+            assertTrue(diff <= 1e-5f, "compacted differs from the masked model by " + diff);
+        }
+    }
 }

@@ -134,4 +134,17 @@ class CostModelTest {
         e = assertThrows(IllegalArgumentException.class, () -> model.estimate(Map.of(), 50));
         assertTrue(e.getMessage().contains("50") && e.getMessage().contains("1..49"), e.getMessage());
     }
+
+    @Test
+    void keptPositionsCostKPlusOneTokensAndKPlusOnePositionRows() {
+        DeiTConfig dense = DeiTConfig.mini().withPatchGates(true);
+        List<Integer> kept = List.of(0, 3, 7, 20, 48);
+        DeiTConfig slim = dense.withKeptPositions(kept);
+        double expectedMacs = CostModel.of(dense).estimate(Map.of(), kept.size(), false).macs();
+        assertEquals(expectedMacs, CostModel.of(slim).estimate().macs(), 0.0);
+        assertTrue(CostModel.of(slim).estimate().macs() < CostModel.of(dense).estimate().macs());
+        long droppedRows = (long) (dense.patches() - kept.size()) * dense.width();
+        assertEquals(CostModel.of(dense).estimate().params() - droppedRows, CostModel.of(slim).estimate().params());
+        assertEquals(kept.size(), CostModel.of(slim).estimate().keptPatches());
+    }
 }

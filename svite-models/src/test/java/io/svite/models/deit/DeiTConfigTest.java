@@ -11,6 +11,7 @@ import io.svite.models.tokens.TokenSelection;
 import org.junit.jupiter.api.Test;
 
 import java.util.Collections;
+import java.util.List;
 
 class DeiTConfigTest {
 
@@ -47,5 +48,32 @@ class DeiTConfigTest {
         DeiTConfig ok = DeiTConfig.of(56, 1, 4, 96, 1, 3, 4, 10, 0).withTokenSelection(TokenSelection.count(100));
         e = assertThrows(IllegalArgumentException.class, () -> ok.withInput(28, 1));
         assertTrue(e.getMessage().contains("100") && e.getMessage().contains("1..49"), e.getMessage());
+    }
+
+    @Test
+    void keptPositionsShortenTheSequenceAndThePositionRowsAndAreValidated() {
+        DeiTConfig c = DeiTConfig.mini().withPatchGates(true).withKeptPositions(List.of(2, 5, 40));
+        assertEquals(3, c.keptPatches());
+        assertEquals(4, c.positionRows());
+        assertEquals(50, DeiTConfig.mini().positionRows());
+        assertFalse(c.isDense());
+        assertEquals(List.of(2, 5, 40), c.withClasses(3).withDepth(2).keptPositions());
+        assertTrue(c.withDropPath(0.1).patchGates());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DeiTConfig.mini().withKeptPositions(List.of(3, 3)));
+        assertTrue(e.getMessage().contains("[3, 3]") && e.getMessage().contains("0..48"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> DeiTConfig.mini().withKeptPositions(List.of(49)));
+        assertTrue(e.getMessage().contains("0..48"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> DeiTConfig.mini().withKeptPositions(List.of()));
+        assertTrue(e.getMessage().contains("at least one"), e.getMessage());
+    }
+
+    @Test
+    void patchGatesAndATokenSelectionAreRefusedTogether() {
+        DeiTConfig selected = DeiTConfig.mini().withTokenSelection(
+                TokenSelection.count(20));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> selected.withPatchGates(true));
+        assertTrue(e.getMessage().contains("token selection") && e.getMessage().contains("patch gates"), e.getMessage());
     }
 }

@@ -277,4 +277,45 @@ class DeiTTest {
             assertEquals(0f, scoped.sub(unscoped).abs().max().getFloat(), 1e-6f);
         }
     }
+
+    @Test
+    void aTrainedPatchGateWithKeptPositionsMovesAndLeaksNothingIntoTheModelManager() {
+        java.util.List<Integer> kept = new java.util.ArrayList<>();
+        for (int j = 0; j < 49; j += 2) {
+            kept.add(j);
+        }
+        DeiTConfig config = DeiTConfig.mini().withDepth(2).withPatchGates(true).withKeptPositions(kept);
+        try (Model model = Model.newInstance("deit")) {
+            DeiT deit = DeiT.of(config);
+            model.setBlock(deit);
+            DefaultTrainingConfig tc =
+                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-2f)).build());
+            try (Trainer trainer = model.newTrainer(tc)) {
+                trainer.initialize(new Shape(4, 1, 28, 28));
+                Parameter gate = deit.patchGate().orElseThrow();
+                assertEquals(new Shape(25), gate.getArray().getShape());
+                assertEquals(new Shape(1, 26, 96), deit.posEmbedding().getArray().getShape());
+                gate.freeze(false);
+                NDManager m = model.getNDManager();
+                int[] counts = new int[4];
+                for (int step = 0; step < 4; step++) {
+                    try (NDManager batch = m.getParentManager().newSubManager()) {
+                        NDArray x = batch.randomNormal(new Shape(4, 1, 28, 28));
+                        NDArray y = batch.create(new float[] {0, 1, 2, 3});
+                        try (GradientCollector gc = trainer.newGradientCollector()) {
+                            NDArray pred = trainer.forward(new NDList(x)).head();
+                            NDArray loss = tc.getLossFunction().evaluate(new NDList(y), new NDList(pred));
+                            gc.backward(loss);
+                        }
+                        trainer.step();
+                    }
+                    counts[step] = m.getManagedArrays().size();
+                }
+                assertEquals(counts[1], counts[3], "arrays accumulated in the model manager");
+                float moved = gate.getArray().sub(1f).abs().max().getFloat();
+                assertTrue(moved > 1e-4f, "the unfrozen patch gate did not train: " + moved);
+            }
+        }
+    }
 }

@@ -308,4 +308,35 @@ class DeiTFilesTest {
         assertArrayEquals(Files.readAllBytes(first.resolve(DeiTFiles.WEIGHTS_FILE)),
                 Files.readAllBytes(second.resolve(DeiTFiles.WEIGHTS_FILE)));
     }
+
+    @Test
+    void aModelWithKeptPatchPositionsRoundTrips() throws IOException {
+        Path dir = tmp.resolve("patches");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            DeiT gated = randomDeiT(MINI.withPatchGates(true), manager);
+            gate(gated, manager);
+            float[] patchGate = new float[MINI.patches()];
+            for (int j = 0; j < patchGate.length; j += 4) {
+                patchGate[j] = 0.25f + j / 100f;
+            }
+            gated.patchGate().orElseThrow().getArray().set(new ai.djl.ndarray.index.NDIndex(":"), manager.create(patchGate));
+            DeiT compact = Compactor.compact(gated, manager);
+            assertEquals(13, compact.config().keptPatches());
+            try (Model model = Model.newInstance("deit")) {
+                model.setBlock(compact);
+                DeiTFiles.save(model, dir);
+            }
+            DeiTConfig read = DeiTFiles.readConfig(dir);
+            assertEquals(compact.config(), read);
+            assertEquals(List.of(0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48), read.keptPositions());
+            assertTrue(read.patchGates());
+
+            NDArray x = manager.randomNormal(new Shape(2, 1, 28, 28));
+            NDArray expected = compact.forward(new ParameterStore(manager, false), new NDList(x), false).head();
+            try (Model loaded = DeiTFiles.load(dir, Device.cpu())) {
+                assertEquals(compact.config(), ((DeiT) loaded.getBlock()).config());
+                assertEquals(0f, forward(loaded, x).sub(expected).abs().max().getFloat(), 0f);
+            }
+        }
+    }
 }
