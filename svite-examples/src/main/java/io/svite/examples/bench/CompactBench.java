@@ -421,7 +421,8 @@ public final class CompactBench {
      * <p>The saved model is compacted once more (a no-op for a compacted model; a gated one loses its
      * closed units) and its outputs are compared with the saved model's. The dense model has the
      * saved model's image, patch, width, depth, head and MLP geometry, classes and token selection,
-     * every block whole, with fresh weights from the seed. Only the batch sizes, passes and seed of
+     * every block whole and every patch position kept, without searched gates (VTP's input gates,
+     * ViT-Slim's patch gate), with fresh weights from the seed. Only the batch sizes, passes and seed of
      * the options apply.
      *
      * @param saved the loaded model
@@ -430,7 +431,9 @@ public final class CompactBench {
      * @return the figures, {@code budgetCost} and {@code compactCost} both the saved model's
      */
     public static Result runSaved(DeiT saved, String source, Options options) {
-        DeiTConfig dense = saved.config().withDepth(saved.config().depth());
+        // every block whole, every patch position, no searched gates: the model before any pruning
+        DeiTConfig dense = saved.config().withDepth(saved.config().depth()).withKeptPositions(null).withPatchGates(false)
+                .withInputGates(false);
         try (NDManager root = NDManager.newBaseManager();
                 NDManager denseManager = root.newSubManager();
                 NDManager compactManager = root.newSubManager()) {
@@ -451,13 +454,14 @@ public final class CompactBench {
             }
             Integer threads = Integer.getInteger("ai.djl.pytorch.num_threads");
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            CostReport compactCost = CostModel.of(compact.config()).dense();
+            // estimate(): the tokens each model really runs on (kept positions, a token selector)
+            CostReport compactCost = CostModel.of(compact.config()).estimate();
             return new Result(
                     options,
                     source,
                     dense,
                     compact.config(),
-                    CostModel.of(dense).dense(),
+                    CostModel.of(dense).estimate(),
                     compactCost,
                     compactCost,
                     difference,

@@ -14,6 +14,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import io.svite.models.compact.StructuredBudget;
+import io.svite.models.compact.SoftGates;
 import io.svite.models.cost.CostModel;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiT;
@@ -105,6 +106,38 @@ class CompactBenchCommandTest {
         String[] missing = TrainCommandTest.run("bench", "compact", "--saved", dir.resolve("nothing").toString());
         assertEquals("2", missing[0]);
         assertTrue(missing[2].contains("does not exist") && !missing[2].contains("\tat "), missing[2]);
+    }
+
+    @Test
+    void aSavedModelWithDroppedPatchPositionsIsCostedOnItsTokensAgainstTheFullDenseModel(@TempDir Path dir)
+            throws Exception {
+        Path saved = dir.resolve("slim");
+        List<Integer> kept = new ArrayList<>();
+        try (Model model = Model.newInstance("deit")) {
+            DeiT deit = DeiT.of(DeiTConfig.mini().withPatchGates(true));
+            model.setBlock(deit);
+            deit.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            float[] gates = new float[49];
+            for (int p = 0; p < 49; p++) {
+                if (p % 3 != 0) {
+                    gates[p] = 1f;
+                    kept.add(p);
+                }
+            }
+            SoftGates.writePatches(deit, gates);
+            DeiTFiles.save(model, saved);
+        }
+        String[] r = TrainCommandTest.run("bench", "compact", "--saved", saved.toString(), "--batch-sizes", "1",
+                "--runs", "1", "--warmup", "0", "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonObject o = JsonParser.parseString(r[1]).getAsJsonObject();
+        DeiTConfig compacted = DeiTConfig.mini().withPatchGates(true).withKeptPositions(kept);
+        assertEquals(CostModel.of(compacted).estimate().macs(), o.get("compactMacs").getAsDouble(), 1e-3,
+                "the compacted model runs on its kept tokens");
+        assertEquals(CostModel.of(DeiTConfig.mini()).dense().macs(), o.get("denseMacs").getAsDouble(), 1e-3,
+                "the reference runs on every patch");
+        assertTrue(o.get("macsSaving").getAsDouble() > 0.2, o.toString());
+        assertTrue(o.get("maxAbsDifference").getAsDouble() <= 1e-5, o.toString());
     }
 
     @Test
