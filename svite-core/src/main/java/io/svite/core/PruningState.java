@@ -160,7 +160,7 @@ final class PruningState implements EngineState {
                         recipe.schedule(),
                         recipe.scope(),
                         recipe.criterion(),
-                        recipe.startFrom() == null ? "" : ", starting from given masks",
+                        recipe.startFrom() == null || restored != null ? "" : ", starting from given masks",
                         restored == null ? "" : ", from step " + steps + " (" + done + " events done)"));
         if (restored == null && !events.isEmpty() && events.get(0).step() == 0) {
             next = 1;

@@ -88,7 +88,9 @@ class PruningTrainingConfigTest {
                 }
                 assertEquals(1, first.run().events());
                 Files.createDirectories(dir.resolve("a"));
+                int arrays = PruningTrainerTest.managed(model);
                 first.writeCheckpoint(dir.resolve("a"));
+                assertEquals(arrays, PruningTrainerTest.managed(model), "writing a checkpoint leaves no array behind");
             }
             PruningTrainingConfig resumed = taylor.configure(PruningTrainerTest.dense());
             resumed.readCheckpoint(dir.resolve("a"));

@@ -39,7 +39,9 @@ class StructuredTrainingConfigTest {
                 Mlp.step(trainer, model.getNDManager(), 16, step);
             }
             Files.createDirectories(into);
+            int arrays = PruningTrainerTest.managed(model);
             config.writeCheckpoint(into);
+            assertEquals(arrays, PruningTrainerTest.managed(model), "writing a checkpoint leaves no array behind");
         }
         return config;
     }
