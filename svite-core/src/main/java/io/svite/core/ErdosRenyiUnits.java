@@ -3,7 +3,6 @@ package io.svite.core;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,39 +45,7 @@ record ErdosRenyiUnits(double sparsity) implements UnitBudget {
             weights[g] = size;
             raw[g] = sumDims / size;
         }
-        double total = Arrays.stream(weights).sum();
-        double budget = (1 - sparsity) * total;
-        boolean[] whole = new boolean[n];
-        double[] f = new double[n];
-        while (true) {
-            double kept = 0;
-            double scaled = 0;
-            for (int g = 0; g < n; g++) {
-                if (whole[g]) {
-                    kept += weights[g];
-                } else {
-                    scaled += raw[g] * weights[g];
-                }
-            }
-            if (scaled == 0) {
-                Arrays.fill(f, 1.0);
-                return f;
-            }
-            double eps = (budget - kept) / scaled;
-            boolean changed = false;
-            for (int g = 0; g < n; g++) {
-                if (!whole[g] && eps * raw[g] > 1) {
-                    whole[g] = true;
-                    changed = true;
-                }
-            }
-            if (!changed) {
-                for (int g = 0; g < n; g++) {
-                    f[g] = whole[g] ? 1.0 : eps * raw[g];
-                }
-                return f;
-            }
-        }
+        return ErdosRenyiShares.kept(sparsity, weights, raw);
     }
 
     private static Set<Parameter> weightParameters(UnitGroup group) {

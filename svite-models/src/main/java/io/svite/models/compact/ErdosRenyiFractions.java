@@ -1,10 +1,10 @@
 package io.svite.models.compact;
 
+import io.svite.core.ErdosRenyiShares;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiTConfig;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -45,41 +45,6 @@ record ErdosRenyiFractions(double sparsity) implements StructuredBudget {
             weights[2 * i + 1] = 2.0 * d * m;
             raw[2 * i + 1] = (2.0 * d + 2.0 * m) / weights[2 * i + 1];
         }
-        double total = 0;
-        for (double w : weights) {
-            total += w;
-        }
-        double budget = (1 - sparsity) * total;
-        boolean[] whole = new boolean[groups];
-        double[] f = new double[groups];
-        while (true) {
-            double kept = 0;
-            double scaled = 0;
-            for (int g = 0; g < groups; g++) {
-                if (whole[g]) {
-                    kept += weights[g];
-                } else {
-                    scaled += raw[g] * weights[g];
-                }
-            }
-            if (scaled == 0) {
-                Arrays.fill(f, 1.0);
-                return f;
-            }
-            double eps = (budget - kept) / scaled;
-            boolean changed = false;
-            for (int g = 0; g < groups; g++) {
-                if (!whole[g] && eps * raw[g] > 1) {
-                    whole[g] = true;
-                    changed = true;
-                }
-            }
-            if (!changed) {
-                for (int g = 0; g < groups; g++) {
-                    f[g] = whole[g] ? 1.0 : eps * raw[g];
-                }
-                return f;
-            }
-        }
+        return ErdosRenyiShares.kept(sparsity, weights, raw);
     }
 }
