@@ -7,9 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -34,7 +32,7 @@ final class PrunedLayer {
     private long startActive;
     private NDArray startMask;
     private NDArray scores;
-    private final Map<Device, NDArray> masks = new ConcurrentHashMap<>();
+    private final DeviceMasks masks = new DeviceMasks();
     private final Map<Device, NDArray> copies = new ConcurrentHashMap<>();
 
     PrunedLayer(String djlName, String display, String layer, Parameter parameter, Shape shape) {
@@ -102,14 +100,7 @@ final class PrunedLayer {
 
     /** The mask on a device, copied there from an existing copy the first time; null while unmasked. */
     NDArray maskOn(Device device, Function<Device, NDManager> managers) {
-        NDArray mask = masks.get(device);
-        if (mask == null && !masks.isEmpty()) {
-            NDArray source = masks.values().iterator().next();
-            mask = source.toDevice(device, true);
-            mask.attach(managers.apply(device));
-            masks.put(device, mask);
-        }
-        return mask;
+        return masks.on(device, managers);
     }
 
     /**
@@ -117,17 +108,7 @@ final class PrunedLayer {
      * {@code mask}, which the copy on its own device takes over.
      */
     void replaceMasks(NDArray mask, Collection<Device> devices, Function<Device, NDManager> managers) {
-        Set<Device> targets = new LinkedHashSet<>(masks.keySet());
-        targets.addAll(devices);
-        targets.add(mask.getDevice());
-        for (Device d : targets) {
-            NDArray copy = mask.getDevice().equals(d) ? mask : mask.toDevice(d, true);
-            copy.attach(managers.apply(d));
-            NDArray old = masks.put(d, copy);
-            if (old != null && old != copy) {
-                old.close();
-            }
-        }
+        masks.replace(mask, devices, managers);
     }
 
     /** The importance summed since the last event, or null before the first summed batch. */
@@ -178,6 +159,6 @@ final class PrunedLayer {
 
     /** Any mask copy, or null while unmasked. */
     NDArray anyMask() {
-        return masks.isEmpty() ? null : masks.values().iterator().next();
+        return masks.any();
     }
 }

@@ -7,9 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -32,7 +30,7 @@ final class SparseLayer {
     final long size;
     final long active;
 
-    private final Map<Device, NDArray> masks = new ConcurrentHashMap<>();
+    private final DeviceMasks masks = new DeviceMasks();
     private final Map<Device, NDArray> copies = new ConcurrentHashMap<>();
     private NDArray everActive;
 
@@ -54,7 +52,7 @@ final class SparseLayer {
     void install(NDArray mask, NDArray ever, NDManager manager) {
         mask.attach(manager);
         ever.attach(manager);
-        masks.put(mask.getDevice(), mask);
+        masks.install(mask);
         everActive = ever;
     }
 
@@ -66,14 +64,7 @@ final class SparseLayer {
      * @return the mask on that device
      */
     NDArray maskOn(Device device, Function<Device, NDManager> managers) {
-        NDArray mask = masks.get(device);
-        if (mask == null) {
-            NDArray source = masks.values().iterator().next();
-            mask = source.toDevice(device, true);
-            mask.attach(managers.apply(device));
-            masks.put(device, mask);
-        }
-        return mask;
+        return masks.on(device, managers);
     }
 
     /**
@@ -81,17 +72,7 @@ final class SparseLayer {
      * {@code mask}; the copy on {@code mask}'s own device takes ownership of {@code mask}.
      */
     void replaceMasks(NDArray mask, Collection<Device> devices, Function<Device, NDManager> managers) {
-        Set<Device> targets = new LinkedHashSet<>(masks.keySet());
-        targets.addAll(devices);
-        targets.add(mask.getDevice());
-        for (Device d : targets) {
-            NDArray copy = mask.getDevice().equals(d) ? mask : mask.toDevice(d, true);
-            copy.attach(managers.apply(d));
-            NDArray old = masks.put(d, copy);
-            if (old != null && old != copy) {
-                old.close();
-            }
-        }
+        masks.replace(mask, devices, managers);
     }
 
     NDArray everActive() {
@@ -123,6 +104,6 @@ final class SparseLayer {
 
     /** Any mask copy, for reading (reports, checkpoints). */
     NDArray anyMask() {
-        return masks.isEmpty() ? null : masks.values().iterator().next();
+        return masks.any();
     }
 }
