@@ -17,6 +17,7 @@ import io.svite.core.StructuredTrainingConfig;
 import io.svite.core.UnitBudget;
 import io.svite.core.UnitGroupReport;
 import io.svite.core.UnitReport;
+import io.svite.examples.report.SavedRun;
 import io.svite.examples.train.MethodContext;
 import io.svite.examples.train.MethodOutcome;
 import io.svite.examples.train.S2viteRecipe;
@@ -58,7 +59,7 @@ import java.util.Map;
 public final class S2viteMethod implements TrainingMethod {
 
     /** The folder of the gated (uncompacted) model in a run folder. */
-    public static final String GATED = "gated";
+    public static final String GATED = SavedRun.GATED;
 
     /** The unit report and active units in a run folder. */
     public static final String UNITS = "s2vite-units.json";

@@ -10,6 +10,7 @@ import com.google.gson.JsonObject;
 import io.svite.core.UnitBudget;
 import io.svite.core.UnitGroup;
 import io.svite.core.UnitScores;
+import io.svite.examples.report.SavedRun;
 import io.svite.examples.train.MethodContext;
 import io.svite.examples.train.MethodOutcome;
 import io.svite.examples.train.TrainRecipe;
@@ -58,7 +59,7 @@ public final class SspMethod implements TrainingMethod {
     public static final String UNITS = "ssp-units.json";
 
     /** The folder of the pruned, uncompacted model (the dense phase's weights with 0/1 gates) in a run folder. */
-    public static final String GATED = "gated";
+    public static final String GATED = SavedRun.GATED;
 
     /** Default number of training batches the Taylor scores are summed over. */
     public static final int DEFAULT_SCORE_BATCHES = 20;
