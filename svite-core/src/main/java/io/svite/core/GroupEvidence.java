@@ -1,5 +1,9 @@
 package io.svite.core;
 
+import io.svite.core.structured.UnitEvidence;
+import io.svite.core.structured.UnitGroup;
+import io.svite.core.structured.UnitSlice;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -55,26 +59,12 @@ final class GroupEvidence implements UnitEvidence {
                     if (w.getShape().dimension() < 2) {
                         continue;
                     }
-                    sum = sum.add(perUnit(w, s, g.units(), scope).toType(sum.getDataType(), false));
+                    sum = sum.add(s.unitL1(w, g.units(), scope).toType(sum.getDataType(), false));
                 }
             }
             weightL1 = sum;
         }
         return weightL1;
-    }
-
-    /** Σ |w| per unit of one slice: (units), in the scope. */
-    static NDArray perUnit(NDArray weight, UnitSlice slice, int units, NDManager scope) {
-        NDArray split = weight.reshape(slice.split(weight.getShape(), units));
-        split.attach(scope);
-        int unitAxis = slice.axis() + 1;
-        int[] others = new int[split.getShape().dimension() - 1];
-        for (int i = 0, j = 0; i < split.getShape().dimension(); i++) {
-            if (i != unitAxis) {
-                others[j++] = i;
-            }
-        }
-        return split.abs().sum(others);
     }
 
     @Override

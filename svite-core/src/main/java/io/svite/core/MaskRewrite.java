@@ -1,5 +1,8 @@
 package io.svite.core;
 
+import io.svite.core.criteria.GrowCriterion;
+import io.svite.core.criteria.PruneCriterion;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

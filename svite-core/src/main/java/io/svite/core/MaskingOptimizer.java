@@ -4,8 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.optimizer.Optimizer;
 
-import io.svite.core.training.MaskAwareOptimizer;
-import io.svite.core.training.MomentumPolicy;
+import io.svite.core.optimizer.MaskAwareOptimizer;
+import io.svite.core.optimizer.MomentumPolicy;
 
 /**
  * Wraps the user's optimizer so masked weights stay exactly 0: for a sparse parameter copy it

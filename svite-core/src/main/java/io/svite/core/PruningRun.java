@@ -1,5 +1,7 @@
 package io.svite.core;
 
+import io.svite.core.report.SparsityReport;
+
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,5 +1,13 @@
 package io.svite.core;
 
+import io.svite.core.checkpoint.MaskCheckpoint;
+import io.svite.core.checkpoint.StateFile;
+import io.svite.core.report.LayerSparsity;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.schedule.PruningEvent;
+import io.svite.core.select.ParameterSelector;
+import io.svite.core.select.UniqueNames;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.metric.Metrics;
@@ -14,7 +22,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 
-import io.svite.core.training.MaskAwareOptimizer;
+import io.svite.core.optimizer.MaskAwareOptimizer;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -308,7 +316,7 @@ final class PruningState implements EngineState {
                 masks.add(mask);
             }
             List<NDArray> kept = new ArrayList<>();
-            if (recipe.scope() instanceof Scopes.PerLayer) {
+            if (recipe.scope().perLayerAt(event.sparsity()).isPresent()) {
                 Map<String, Long> targets = layerTargets(all, event.sparsity());
                 for (int i = 0; i < all.size(); i++) {
                     PrunedLayer layer = all.get(i);
@@ -367,7 +375,7 @@ final class PruningState implements EngineState {
     private Map<String, Long> layerTargets(List<PrunedLayer> all, double sparsity) {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         all.forEach(l -> shapes.put(l.display, l.shape));
-        Map<String, Double> densities = ((Scopes.PerLayer) recipe.scope()).distribution().apply(sparsity).densities(shapes);
+        Map<String, Double> densities = recipe.scope().perLayerAt(sparsity).orElseThrow().densities(shapes);
         Map<String, Long> out = new LinkedHashMap<>();
         for (PrunedLayer l : all) {
             long count = Math.round(densities.get(l.display) * l.size);
@@ -530,7 +538,7 @@ final class PruningState implements EngineState {
                 }
                 view.add(s);
             }
-            MaskCheckpoint.write(file, steps, done, 0, view);
+            MaskCheckpoint.write(file, steps, done, 0, SparseLayer.tensors(view));
         }
     }
 

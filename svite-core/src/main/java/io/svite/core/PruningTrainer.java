@@ -1,5 +1,13 @@
 package io.svite.core;
 
+import io.svite.core.criteria.PruneCriterion;
+import io.svite.core.distribution.PruningScope;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.schedule.PruningEvent;
+import io.svite.core.schedule.PruningSchedule;
+import io.svite.core.select.ParameterSelector;
+
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.optimizer.Optimizer;
 
@@ -35,7 +43,7 @@ import ai.djl.training.optimizer.Optimizer;
  * so that every update masks the gradient, delegates and masks the weight. A criterion that reads
  * the gradient ({@link PruneCriterion#taylor()}) is summed on the device over the batches since
  * the previous event (or the last {@link Builder#scoreWindow} of them). A delegate that implements
- * {@link io.svite.core.training.MaskAwareOptimizer} is told which entries were pruned.
+ * {@link io.svite.core.optimizer.MaskAwareOptimizer} is told which entries were pruned.
  *
  * <p><b>Lifecycle.</b> Events at step t ≥ 1 happen in the t-th {@code onTrainingBatch}, after the
  * batch's backward pass and before its optimizer step. An event at step 0 ({@link

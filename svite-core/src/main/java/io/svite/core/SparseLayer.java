@@ -106,4 +106,14 @@ final class SparseLayer {
     NDArray anyMask() {
         return masks.any();
     }
+
+    /** The layers as mask-file entries. */
+    static java.util.List<io.svite.core.checkpoint.MaskCheckpoint.Tensor> tensors(Collection<SparseLayer> layers) {
+        java.util.List<io.svite.core.checkpoint.MaskCheckpoint.Tensor> out = new java.util.ArrayList<>();
+        for (SparseLayer l : layers) {
+            out.add(new io.svite.core.checkpoint.MaskCheckpoint.Tensor(
+                    l.display, l.shape, l.active, l.dense() ? null : l.anyMask(), l.dense() ? null : l.everActive()));
+        }
+        return out;
+    }
 }

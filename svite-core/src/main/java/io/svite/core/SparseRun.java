@@ -1,5 +1,8 @@
 package io.svite.core;
 
+import io.svite.core.checkpoint.MaskCheckpoint;
+import io.svite.core.report.SparsityReport;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -109,5 +112,16 @@ public final class SparseRun {
     public SparseRun resumeFrom(Path dir, String name) throws IOException {
         state.resumeFrom(MaskCheckpoint.read(checkpointFile(dir, name)));
         return this;
+    }
+
+    /**
+     * The live mask of a parameter on the device of its array: 1 where the entry is active. It
+     * belongs to the run: read it, do not change or close it.
+     *
+     * @param parameter a parameter of the model
+     * @return its mask, or null if the parameter is not masked (unselected or dense)
+     */
+    public ai.djl.ndarray.NDArray mask(ai.djl.nn.Parameter parameter) {
+        return state.maskById(parameter.getId(), parameter.getArray().getDevice());
     }
 }

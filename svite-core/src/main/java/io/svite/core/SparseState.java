@@ -1,5 +1,11 @@
 package io.svite.core;
 
+import io.svite.core.checkpoint.MaskCheckpoint;
+import io.svite.core.report.LayerSparsity;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.select.ParameterSelector;
+import io.svite.core.select.UniqueNames;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.metric.Metrics;
@@ -15,7 +21,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 
-import io.svite.core.training.MaskAwareOptimizer;
+import io.svite.core.optimizer.MaskAwareOptimizer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -525,7 +531,7 @@ final class SparseState implements EngineState {
         if (!maskRoot.isOpen()) {
             throw new IllegalStateException("the model was closed; save the masks before closing it");
         }
-        MaskCheckpoint.write(file, steps, rewrites, recipe.seed(), new ArrayList<>(layers.values()));
+        MaskCheckpoint.write(file, steps, rewrites, recipe.seed(), SparseLayer.tensors(layers.values()));
     }
 
     void resumeFrom(MaskCheckpoint.Contents contents) {

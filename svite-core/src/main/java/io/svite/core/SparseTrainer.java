@@ -1,5 +1,16 @@
 package io.svite.core;
 
+import io.svite.core.criteria.GrowCriterion;
+import io.svite.core.criteria.PruneCriterion;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.report.LayerSparsity;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.schedule.Decay;
+import io.svite.core.schedule.UpdateSchedule;
+import io.svite.core.select.ParameterSelector;
+import io.svite.core.select.UniqueNames;
+import io.svite.core.select.WeightSelector;
+
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -40,7 +51,7 @@ import java.util.Map;
  * weights per layer: the lowest {@link PruneCriterion} scores go, the highest {@link GrowCriterion}
  * scores among inactive entries (using the dense gradient of the batch, summed over devices) come
  * in at exactly 0. Counts never change; fully dense layers are skipped; everything runs on the
- * device. A delegate that implements {@link io.svite.core.training.MaskAwareOptimizer} is told
+ * device. A delegate that implements {@link io.svite.core.optimizer.MaskAwareOptimizer} is told
  * which entries were pruned and grown so it can reset their state; other optimizers keep it.
  *
  * <p><b>Lifecycle and the first forward pass.</b> DJL's {@code Trainer} constructor calls {@code

@@ -3,7 +3,7 @@ package io.svite.core;
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.optimizer.Optimizer;
 
-import io.svite.core.training.Checkpointable;
+import io.svite.core.checkpoint.Checkpointable;
 import io.svite.core.training.DecoratedTrainingConfig;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.svite.core;
 
+import io.svite.core.report.UnitReport;
+
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,13 @@
 package io.svite.core;
 
+import io.svite.core.checkpoint.StateFile;
+import io.svite.core.report.UnitGroupReport;
+import io.svite.core.report.UnitReport;
+import io.svite.core.structured.UnitCriterion;
+import io.svite.core.structured.UnitEvidence;
+import io.svite.core.structured.UnitGroup;
+import io.svite.core.structured.UnitSlice;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.metric.Metrics;
@@ -13,7 +21,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 
-import io.svite.core.training.MaskAwareOptimizer;
+import io.svite.core.optimizer.MaskAwareOptimizer;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;

@@ -1,5 +1,16 @@
 package io.svite.core;
 
+import io.svite.core.report.UnitGroupReport;
+import io.svite.core.report.UnitReport;
+import io.svite.core.schedule.Decay;
+import io.svite.core.schedule.UpdateSchedule;
+import io.svite.core.structured.StructuredUnits;
+import io.svite.core.structured.UnitBudget;
+import io.svite.core.structured.UnitCounts;
+import io.svite.core.structured.UnitCriterion;
+import io.svite.core.structured.UnitFamily;
+import io.svite.core.structured.UnitGroup;
+
 import ai.djl.nn.Block;
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.optimizer.Optimizer;
@@ -61,7 +72,7 @@ import java.util.Map;
  * zeros at once). {@code structured.configure(sparse.configure(base))} is equivalent; the reverse
  * order is refused.
  *
- * <p>A wrapped optimizer that implements {@link io.svite.core.training.MaskAwareOptimizer} is told
+ * <p>A wrapped optimizer that implements {@link io.svite.core.optimizer.MaskAwareOptimizer} is told
  * which entries of every slice were pruned and grown, so it can reset their state. Each {@link
  * #configure} starts a fresh run; one configuration drives one trainer. A configuration that read a
  * run checkpoint ({@link StructuredTrainingConfig#readCheckpoint}) continues from it instead: the

@@ -1,9 +1,11 @@
 package io.svite.core;
 
+import io.svite.core.checkpoint.StateFile;
+
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.optimizer.Optimizer;
 
-import io.svite.core.training.Checkpointable;
+import io.svite.core.checkpoint.Checkpointable;
 import io.svite.core.training.DecoratedTrainingConfig;
 
 import java.io.IOException;

@@ -1,5 +1,9 @@
 package io.svite.core;
 
+import io.svite.core.checkpoint.StateFile;
+import io.svite.core.structured.UnitCriterion;
+import io.svite.core.structured.UnitGroup;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

@@ -1,5 +1,8 @@
 package io.svite.core;
 
+import io.svite.core.criteria.GrowCriterion;
+import io.svite.core.criteria.PruneCriterion;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,15 @@
 package io.svite.core;
 
+import io.svite.core.testing.Mlp;
+import io.svite.core.testing.Fixtures;
+
+import io.svite.core.criteria.PruneCriterion;
+import io.svite.core.distribution.PruningScope;
+import io.svite.core.report.LayerSparsity;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.schedule.PruningEvent;
+import io.svite.core.schedule.PruningSchedule;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +34,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.util.Pair;
 
-import io.svite.core.training.Optimizers;
+import io.svite.core.optimizer.Optimizers;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,11 +45,11 @@ import java.util.Random;
 
 class PruningTrainerTest {
 
-    static final Shape INPUT = SparseTrainerTest.INPUT;
+    static final Shape INPUT = Fixtures.INPUT;
     static final List<String> MLP_WEIGHTS = List.of("01Linear_weight", "03Linear_weight", "05Linear_weight");
 
     static DefaultTrainingConfig dense() {
-        return SparseTrainerTest.dense(SparseTrainerTest.adamW());
+        return Fixtures.dense(Fixtures.adamW());
     }
 
     static Parameter parameter(Block block, String displayName) {

@@ -1,5 +1,11 @@
 package io.svite.core;
 
+import io.svite.core.testing.Mlp;
+
+import io.svite.core.criteria.PruneCriterion;
+import io.svite.core.schedule.PruningSchedule;
+import io.svite.core.select.ParameterSelector;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,10 @@
 package io.svite.core;
 
+import io.svite.core.testing.Mlp;
+import io.svite.core.testing.Fixtures;
+
+import io.svite.core.report.SparsityReport;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +48,7 @@ class SparseMlpTrainingTest {
             SparseTrainingConfig config = sparse.configure(base);
             try (Model model = Mlp.model();
                     Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(SparseTrainerTest.INPUT);
+                trainer.initialize(Fixtures.INPUT);
                 SparsityReport plan = sparse.plan(model.getBlock());
 
                 EasyTrain.fit(trainer, epochs, train, test);

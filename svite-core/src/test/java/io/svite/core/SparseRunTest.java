@@ -1,5 +1,10 @@
 package io.svite.core;
 
+import io.svite.core.testing.Mlp;
+import io.svite.core.testing.Fixtures;
+
+import io.svite.core.select.ParameterSelector;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,9 +44,9 @@ class SparseRunTest {
     /** Trains 7 steps (updates at 3 and 6) and saves model and masks as "mlp". */
     private List<float[]> trainAndSave() throws Exception {
         try (Model model = Mlp.model()) {
-            SparseTrainingConfig config = recipe(0.6).configure(SparseTrainerTest.dense(SparseTrainerTest.adamW()));
+            SparseTrainingConfig config = recipe(0.6).configure(Fixtures.dense(Fixtures.adamW()));
             try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(SparseTrainerTest.INPUT);
+                trainer.initialize(Fixtures.INPUT);
                 for (int step = 1; step <= 7; step++) {
                     Mlp.step(trainer, model.getNDManager(), 16, step);
                 }
@@ -59,7 +64,7 @@ class SparseRunTest {
         List<float[]> saved = trainAndSave();
         try (Model model = Mlp.model()) {
             model.load(dir, "mlp");
-            SparseTrainingConfig config = recipe(0.6).configure(SparseTrainerTest.dense(SparseTrainerTest.adamW()));
+            SparseTrainingConfig config = recipe(0.6).configure(Fixtures.dense(Fixtures.adamW()));
             config.run().resumeFrom(dir, "mlp");
             try (Trainer trainer = model.newTrainer(config)) {
                 assertTrue(config.run().isBound());
@@ -85,7 +90,7 @@ class SparseRunTest {
         trainAndSave();
         Path file = dir.resolve("mlp.masks");
         byte[] good = Files.readAllBytes(file);
-        SparseRun run = recipe(0.6).configure(SparseTrainerTest.dense(SparseTrainerTest.adamW())).run();
+        SparseRun run = recipe(0.6).configure(Fixtures.dense(Fixtures.adamW())).run();
 
         byte[] flipped = good.clone();
         flipped[good.length / 2] ^= 0x10;
@@ -111,7 +116,7 @@ class SparseRunTest {
         trainAndSave();
         try (Model model = Mlp.model()) {
             model.load(dir, "mlp");
-            SparseTrainingConfig config = recipe(0.5).configure(SparseTrainerTest.dense(SparseTrainerTest.adamW()));
+            SparseTrainingConfig config = recipe(0.5).configure(Fixtures.dense(Fixtures.adamW()));
             config.run().resumeFrom(dir, "mlp");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.newTrainer(config));
             assertTrue(e.getMessage().contains("does not match") && e.getMessage().contains("active entries"), e.getMessage());
@@ -120,11 +125,11 @@ class SparseRunTest {
             SparseTrainingConfig config =
                     SparseTrainer.builder().uniform(0.6).updateEvery(3).until(100).seed(4)
                             .select(ParameterSelector.weights().except("05Linear")).build()
-                            .configure(SparseTrainerTest.dense(SparseTrainerTest.adamW()));
+                            .configure(Fixtures.dense(Fixtures.adamW()));
             config.run().resumeFrom(dir, "mlp");
             try (Trainer trainer = model.newTrainer(config)) {
                 IllegalArgumentException e =
-                        assertThrows(IllegalArgumentException.class, () -> trainer.initialize(SparseTrainerTest.INPUT));
+                        assertThrows(IllegalArgumentException.class, () -> trainer.initialize(Fixtures.INPUT));
                 assertTrue(e.getMessage().contains("05Linear"), e.getMessage());
             }
         }
@@ -136,10 +141,10 @@ class SparseRunTest {
         Path state = dir.resolve("state");
         Files.createDirectories(state);
         try (Model model = Mlp.model()) {
-            SparseTrainingConfig config = recipe(0.6).configure(SparseTrainerTest.dense(SparseTrainerTest.adamW()));
+            SparseTrainingConfig config = recipe(0.6).configure(Fixtures.dense(Fixtures.adamW()));
             assertEquals("svite", config.checkpointName());
             try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(SparseTrainerTest.INPUT);
+                trainer.initialize(Fixtures.INPUT);
                 for (int step = 1; step <= 4; step++) {
                     Mlp.step(trainer, model.getNDManager(), 16, step);
                 }
@@ -149,10 +154,10 @@ class SparseRunTest {
         }
         assertTrue(Files.size(state.resolve("sparse.masks")) > 0);
         try (Model model = Mlp.model()) {
-            SparseTrainingConfig config = recipe(0.6).configure(SparseTrainerTest.dense(SparseTrainerTest.adamW()));
+            SparseTrainingConfig config = recipe(0.6).configure(Fixtures.dense(Fixtures.adamW()));
             config.readCheckpoint(state);
             try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(SparseTrainerTest.INPUT);
+                trainer.initialize(Fixtures.INPUT);
                 assertEquals(4, config.run().step());
                 assertEquals(1, config.run().updates());
                 List<float[]> restored = masks(model, config.run());
@@ -165,7 +170,7 @@ class SparseRunTest {
 
     @Test
     void savingBeforeTrainingIsAClearError() {
-        SparseRun run = recipe(0.6).configure(SparseTrainerTest.dense(SparseTrainerTest.adamW())).run();
+        SparseRun run = recipe(0.6).configure(Fixtures.dense(Fixtures.adamW())).run();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.save(dir, "x"));
         assertTrue(e.getMessage().contains("no training has started"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("x.masks")));

@@ -1,5 +1,18 @@
 package io.svite.core;
 
+import io.svite.core.testing.Mlp;
+import io.svite.core.testing.Fixtures;
+
+import io.svite.core.report.LayerSparsity;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.select.ParameterSelector;
+
+import static io.svite.core.testing.Fixtures.INPUT;
+import static io.svite.core.testing.Fixtures.adamW;
+import static io.svite.core.testing.Fixtures.dense;
+import static io.svite.core.testing.Fixtures.largestMasked;
+import static io.svite.core.testing.Fixtures.nonZeros;
+import static io.svite.core.testing.Fixtures.optimizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,50 +46,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-class SparseTrainerTest {
+public class SparseTrainerTest {
 
-    static final Shape INPUT = new Shape(1, Mlp.IN);
-
-    static DefaultTrainingConfig dense(Optimizer optimizer) {
-        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
-    }
-
-    static Optimizer adamW() {
-        return Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-2f)).optWeightDecays(0.05f).build();
-    }
-
-    static Optimizer optimizer(String name) {
-        switch (name) {
-            case "adamw":
-                return adamW();
-            case "adam":
-                return Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-2f)).optWeightDecays(1e-3f).build();
-            case "sgd-momentum":
-                return Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f).build();
-            default:
-                throw new AssertionError(name);
-        }
-    }
 
     /** The weight arrays of every masked parameter, with their masks, by parameter id. */
-    static Map<String, Pair<NDArray, NDArray>> masked(Model model, SparseRun run) {
+    public static Map<String, Pair<NDArray, NDArray>> masked(Model model, SparseRun run) {
         Map<String, Pair<NDArray, NDArray>> out = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-            NDArray mask = run.state.maskById(p.getValue().getId(), p.getValue().getArray().getDevice());
+            NDArray mask = run.mask(p.getValue());
             if (mask != null) {
                 out.put(p.getValue().getId(), new Pair<>(p.getValue().getArray(), mask));
             }
         }
         return out;
-    }
-
-    static long nonZeros(NDArray a) {
-        return SparseState.count(a);
-    }
-
-    /** The largest |w| where the mask is 0. */
-    static float largestMasked(NDArray weight, NDArray mask) {
-        return weight.mul(mask.neg().add(1)).abs().max().getFloat();
     }
 
     // ------------------------------------------------------------------ builder

@@ -1,5 +1,19 @@
 package io.svite.core;
 
+import io.svite.core.testing.Mlp;
+import io.svite.core.testing.GatedNet;
+import io.svite.core.testing.Fixtures;
+
+import io.svite.core.report.SparsityReport;
+import io.svite.core.report.UnitGroupReport;
+import io.svite.core.report.UnitReport;
+import io.svite.core.schedule.Decay;
+import io.svite.core.structured.StructuredUnits;
+import io.svite.core.structured.UnitCriterion;
+import io.svite.core.structured.UnitFamily;
+import io.svite.core.structured.UnitGroup;
+import io.svite.core.structured.UnitSlice;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,7 +39,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 
-import io.svite.core.training.Optimizers;
+import io.svite.core.optimizer.Optimizers;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -614,7 +628,7 @@ class StructuredTrainerTest {
                     assertEquals(start.layers().get(i).nonZeros(), now.layers().get(i).nonZeros(), "step " + step);
                 }
                 for (Pair<NDArray, NDArray> wm : SparseTrainerTest.masked(model, sparseRun).values()) {
-                    assertEquals(0f, SparseTrainerTest.largestMasked(wm.getKey(), wm.getValue()), "step " + step);
+                    assertEquals(0f, Fixtures.largestMasked(wm.getKey(), wm.getValue()), "step " + step);
                 }
             }
             assertEquals(6, sparseRun.updates());

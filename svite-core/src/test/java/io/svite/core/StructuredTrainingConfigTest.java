@@ -1,5 +1,8 @@
 package io.svite.core;
 
+import io.svite.core.testing.Mlp;
+import io.svite.core.testing.GatedNet;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
