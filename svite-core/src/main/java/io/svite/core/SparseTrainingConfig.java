@@ -1,10 +1,12 @@
 package io.svite.core;
 
+import io.svite.core.checkpoint.Checkpointable;
+import io.svite.core.engine.EngineCheckpoint;
+import io.svite.core.engine.SparseEngine;
+import io.svite.core.training.DecoratedTrainingConfig;
+
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.optimizer.Optimizer;
-
-import io.svite.core.checkpoint.Checkpointable;
-import io.svite.core.training.DecoratedTrainingConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,29 +14,30 @@ import java.util.List;
 
 /**
  * A user's {@link TrainingConfig} with sparse training added: the same devices, initializers,
- * loss, evaluators and listeners, the optimizer wrapped by the masking decorator, and the engine's
+ * loss, evaluators and listeners, the optimizer wrapped by the engine's decorator, and the engine's
  * listener appended. Made by {@link SparseTrainer#configure}; drives exactly one training run.
  *
- * <p>As a {@link Checkpointable} it writes and reads the run's mask checkpoint ({@code
- * sparse.masks}: masks, ever-active sets, step and update count) inside a run checkpoint, so a
- * training loop that checkpoints its phases carries SViTE's state without knowing about it.
+ * <p>As a {@link Checkpointable} ({@code sparsity}) it writes the engine's state inside a run
+ * checkpoint ({@code engine.state}: step, update count, masks and ever-active sets, unit groups'
+ * score windows and sets, a pruning schedule's position and summed scores), so a training loop that
+ * checkpoints carries the sparse state without knowing about it. The weights carry the gates.
  */
 public final class SparseTrainingConfig extends DecoratedTrainingConfig implements Checkpointable {
 
-    /** The name of the mask file inside a run checkpoint's {@code svite} folder. */
-    static final String CHECKPOINT_MODEL_NAME = "sparse";
+    /** The engine's state file inside a checkpoint folder. */
+    static final String STATE_FILE = "engine.state";
 
-    private final MaskingOptimizer optimizer;
+    private final SparseEngine engine;
     private final SparseRun run;
 
-    SparseTrainingConfig(TrainingConfig base, SparseState state, MaskingOptimizer optimizer) {
-        super(base, optimizer, List.of(new EngineListener(state)));
-        this.optimizer = optimizer;
-        this.run = new SparseRun(state);
+    SparseTrainingConfig(TrainingConfig base, SparseEngine engine, long seed) {
+        super(base, engine.optimizer(), List.of(engine.listener()));
+        this.engine = engine;
+        this.run = new SparseRun(engine, seed);
     }
 
     /**
-     * The run this configuration drives: report, step, checkpoints.
+     * The run this configuration drives: reports, steps, masks.
      *
      * @return the run handle
      */
@@ -43,40 +46,44 @@ public final class SparseTrainingConfig extends DecoratedTrainingConfig implemen
     }
 
     /**
-     * The user's optimizer, inside the masking decorator.
+     * The user's optimizer, inside the engine's decorator.
      *
      * @return the undecorated optimizer
      */
     public Optimizer baseOptimizer() {
-        return optimizer.delegate();
+        return engine.delegate();
     }
 
     /**
-     * The folder name of SViTE's state inside a run checkpoint.
+     * The folder name of the sparse state inside a run checkpoint.
      *
-     * @return {@code svite}
+     * @return {@code sparsity}
      */
     @Override
     public String checkpointName() {
-        return "svite";
+        return "sparsity";
     }
 
     /**
-     * Saves the masks, ever-active sets, step and update count as {@code dir/sparse.masks}.
+     * Saves the engine's state as {@code dir/engine.state}.
      *
-     * @throws IllegalStateException before training has begun
+     * @throws IllegalStateException before training has begun or after the model was closed
      */
     @Override
     public void writeCheckpoint(Path dir) throws IOException {
-        run.save(dir, CHECKPOINT_MODEL_NAME);
+        EngineCheckpoint.write(engine, dir.resolve(STATE_FILE));
     }
 
     /**
-     * Stages {@code dir/sparse.masks} to replace the initial masks when training begins (see {@link
-     * SparseRun#resumeFrom}).
+     * Stages {@code dir/engine.state} to replace the starting masks and units (and any step-0
+     * pruning) when training begins; the gates come with the weights.
+     *
+     * @throws IllegalArgumentException if the file is missing, damaged, or written by a recipe of
+     *     other parts
+     * @throws IllegalStateException if training has already begun
      */
     @Override
     public void readCheckpoint(Path dir) throws IOException {
-        run.resumeFrom(dir, CHECKPOINT_MODEL_NAME);
+        engine.resumeFrom(EngineCheckpoint.read(dir.resolve(STATE_FILE), engine.policies()));
     }
 }

@@ -142,7 +142,7 @@ class SparseRunTest {
         Files.createDirectories(state);
         try (Model model = Mlp.model()) {
             SparseTrainingConfig config = recipe(0.6).configure(Fixtures.dense(Fixtures.adamW()));
-            assertEquals("svite", config.checkpointName());
+            assertEquals("sparsity", config.checkpointName());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(Fixtures.INPUT);
                 for (int step = 1; step <= 4; step++) {
@@ -152,7 +152,7 @@ class SparseRunTest {
                 saved = masks(model, config.run());
             }
         }
-        assertTrue(Files.size(state.resolve("sparse.masks")) > 0);
+        assertTrue(Files.size(state.resolve(SparseTrainingConfig.STATE_FILE)) > 0);
         try (Model model = Mlp.model()) {
             SparseTrainingConfig config = recipe(0.6).configure(Fixtures.dense(Fixtures.adamW()));
             config.readCheckpoint(state);

@@ -1,5 +1,7 @@
 package io.svite.core;
 
+import io.svite.core.engine.BindingInitializer;
+
 import io.svite.core.testing.Mlp;
 import io.svite.core.testing.Fixtures;
 
@@ -20,6 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.svite.core.criteria.GrowCriterion;
+import io.svite.core.distribution.PruningScope;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.schedule.PruningSchedule;
+import io.svite.core.schedule.UpdateSchedule;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -77,12 +87,68 @@ public class SparseTrainerTest {
         assertTrue(e.getMessage().contains("end step 50 must be after the start step 100"), e.getMessage());
         IllegalStateException s =
                 assertThrows(IllegalStateException.class, () -> SparseTrainer.builder().updateEvery(10).until(50).build());
-        assertTrue(s.getMessage().startsWith("sparsity not set"), s.getMessage());
-        s = assertThrows(IllegalStateException.class, () -> SparseTrainer.builder().uniform(0.5).until(50).build());
-        assertTrue(s.getMessage().contains("interval not set"), s.getMessage());
-        s = assertThrows(IllegalStateException.class, () -> SparseTrainer.builder().uniform(0.5).updateEvery(5).build());
-        assertTrue(s.getMessage().contains("end step unknown"), s.getMessage());
+        assertTrue(s.getMessage().startsWith("nothing to make sparse: call erdosRenyi(s)"), s.getMessage());
+        s = assertThrows(IllegalStateException.class,
+                () -> SparseTrainer.builder().erdosRenyi(0.5).pruning(PruningSchedule.oneShot(0.5)).build());
+        assertTrue(s.getMessage().contains("would both mask the weights"), s.getMessage());
+        s = assertThrows(IllegalStateException.class,
+                () -> SparseTrainer.builder().pruning(PruningSchedule.oneShot(0.5)).grow(GrowCriterion.random()).build());
+        assertTrue(s.getMessage().startsWith("grow(criterion) scores the weights SViTE grows back"), s.getMessage());
+        s = assertThrows(IllegalStateException.class,
+                () -> SparseTrainer.builder().uniform(0.5).pruningScope(PruningScope.uniform()).build());
+        assertTrue(s.getMessage().contains("pruningScope(...) belong(s) to a pruning schedule; call pruning(...)"),
+                s.getMessage());
+        s = assertThrows(IllegalStateException.class, () -> SparseTrainer.builder().uniform(0.5).scoreWindow(3).build());
+        assertTrue(s.getMessage().startsWith("units not set: call units(...)") && s.getMessage().contains("scoreWindow"),
+                s.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SparseTrainer.builder().uniform(0.5).build().configure(dense(adamW()), 0));
+        assertTrue(e.getMessage().contains("total steps must be >= 1, got 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SparseTrainer.builder().uniform(0.5).until(500).build().configure(dense(adamW()), 400));
+        assertTrue(e.getMessage().contains("end step 500 is after the last step 400"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SparseTrainer.builder().prune(null));
+    }
+
+    @Test
+    void theDesignCardLineBuildsWithDocumentedDefaults() {
+        SparseTrainer sparse = SparseTrainer.builder().erdosRenyi(0.5).build();
+        assertEquals(SparsityDistribution.erdosRenyi(0.5).toString(), sparse.weights().distribution().toString());
+        UpdateSchedule open = sparse.schedule();
+        assertEquals(100, open.interval(), "RigL's interval");
+        assertTrue(open.isUpdateStep(100) && open.isUpdateStep(1_000_000) && !open.isUpdateStep(150));
+        assertEquals(0.5, open.pruneFraction(100), 0);
+        assertEquals(0.5, open.pruneFraction(1_000_000), 0, "no length: α is not annealed towards an unknown end");
+        UpdateSchedule known = sparse.schedule(10_000);
+        assertEquals(100, known.interval());
+        assertEquals(8_000, known.end(), "updates end at 80 % of a run of known length");
+        assertEquals(0.5, known.pruneFraction(0), 1e-12);
+        assertEquals(0.25, known.pruneFraction(4_000), 1e-12, "the paper's cosine");
+        assertFalse(known.isUpdateStep(8_000));
+        assertEquals(8_000, SparseTrainer.builder().erdosRenyi(0.5).totalSteps(10_000).build().schedule().end());
+    }
+
+    @Test
+    void theDesignCardLineTrainsUnderEasyTrainFitWithTheRunsLengthFromConfigure() throws Exception {
+        Engine.getInstance().setRandomSeed(2);
+        int batch = 16;
+        int epochs = 5;
+        try (NDManager data = NDManager.newBaseManager(); Model model = Mlp.model()) {
+            ArrayDataset train = Mlp.blobs(data, 1024, batch, 1);
+            ArrayDataset test = Mlp.blobs(data, 256, batch, 2);
+            long steps = (long) epochs * (1024 / batch); // 320
+            SparseTrainingConfig config = SparseTrainer.builder().erdosRenyi(0.5).build().configure(dense(adamW()), steps);
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(INPUT);
+                EasyTrain.fit(trainer, epochs, train, test);
+                assertEquals(steps, config.run().step());
+                assertEquals(2, config.run().updates(), "updates at steps 100 and 200, none from 0.8 · 320 = 256 on");
+                assertEquals(0.5, config.run().report().sparsity(), 2e-3);
+                for (Pair<NDArray, NDArray> wm : masked(model, config.run()).values()) {
+                    assertEquals(0f, largestMasked(wm.getKey(), wm.getValue()));
+                }
+            }
+        }
     }
 
     @Test

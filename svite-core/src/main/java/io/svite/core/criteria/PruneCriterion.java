@@ -1,7 +1,5 @@
 package io.svite.core.criteria;
 
-import io.svite.core.PruningTrainer;
-
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -25,7 +23,7 @@ public interface PruneCriterion {
     NDArray score(NDArray weight, NDArray gradient);
 
     /**
-     * Whether the score reads the gradient. The pruning engine ({@link PruningTrainer}) sums such
+     * Whether the score reads the gradient. The pruning schedule of a {@code SparseTrainer} sums such
      * scores over the batches before each pruning event instead of using one batch, and refuses
      * them for an event at step 0, where no gradient exists yet. SViTE's prune-and-grow uses the
      * gradient of the current batch either way.
@@ -60,7 +58,7 @@ public interface PruneCriterion {
      * set to zero (Molchanov et al., "Importance Estimation for Neural Network Pruning", 2019, at
      * the granularity of single weights). Since it estimates a change of the loss, scores of
      * different layers are comparable, which is what a global threshold needs. {@link
-     * #usesGradient()} is true: {@link PruningTrainer} sums it over batches.
+     * #usesGradient()} is true: a pruning schedule sums it over batches.
      *
      * @return the criterion
      */

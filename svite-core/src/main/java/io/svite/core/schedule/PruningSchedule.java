@@ -1,11 +1,9 @@
 package io.svite.core.schedule;
 
-import io.svite.core.PruningTrainer;
-
 import java.util.List;
 
 /**
- * When a {@link PruningTrainer} prunes and to which sparsity: a list of {@link PruningEvent}s with
+ * When a pruning schedule ({@code SparseTrainer.Builder.pruning}) prunes and to which sparsity: a list of {@link PruningEvent}s with
  * increasing steps and non-decreasing sparsities, so masks only ever grow sparser.
  *
  * <ul>
@@ -57,7 +55,7 @@ public interface PruningSchedule {
     }
 
     /**
-     * No pruning: the masks a run starts with ({@link PruningTrainer.Builder#startFrom}) stay fixed.
+     * No pruning: the masks a run starts with ({@code SparseTrainer.Builder.startFrom}) stay fixed.
      *
      * @return the schedule
      */

@@ -74,6 +74,22 @@ public interface UpdateSchedule {
     }
 
     /**
+     * Updates every {@code interval} steps after {@code start} for as long as training runs, with
+     * a constant fraction α: the schedule of a run whose length is unknown (no end, nothing to
+     * anneal towards).
+     *
+     * @param interval T ≥ 1
+     * @param start the start step ≥ 0
+     * @param alpha α in (0, 1]
+     * @return the open-ended schedule
+     * @throws IllegalArgumentException for a value out of range
+     */
+    static UpdateSchedule open(long interval, long start, double alpha) {
+        builder().every(interval).from(start).pruneFraction(alpha); // validates the values
+        return new OpenSchedule(interval, start, alpha);
+    }
+
+    /**
      * A builder; {@link Builder#every(long)} and an end (directly or from the total) are required.
      *
      * @return a new builder

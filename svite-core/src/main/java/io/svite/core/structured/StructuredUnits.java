@@ -1,13 +1,11 @@
 package io.svite.core.structured;
 
-import io.svite.core.StructuredTrainer;
-
 import ai.djl.nn.Block;
 
 import java.util.List;
 
 /**
- * How a model declares its structured units to the {@link StructuredTrainer}: the core knows no
+ * How a model declares its structured units to the {@code SparseTrainer}: the core knows no
  * model, so a model supplies an implementation (for DeiT, {@code io.svite.models.deit.DeiTUnits}).
  */
 @FunctionalInterface

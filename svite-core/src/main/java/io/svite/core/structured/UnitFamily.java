@@ -1,12 +1,10 @@
 package io.svite.core.structured;
 
-import io.svite.core.StructuredTrainer;
-
 /**
  * A kind of structured unit a model declares, e.g. attention heads or MLP neurons, with the prune
  * criterion that is customary for it.
  *
- * <p>Budgets and criteria of a {@link StructuredTrainer} are given per family. Families are matched
+ * <p>Budgets and criteria of a {@code SparseTrainer} are given per family. Families are matched
  * by name, so {@code UnitFamily.of("neurons")} and a model's own constant for its neurons refer to
  * the same family.
  *

@@ -1,14 +1,12 @@
 package io.svite.core.structured;
 
-import io.svite.core.StructuredTrainer;
-
 import ai.djl.nn.Parameter;
 
 import java.util.List;
 
 /**
  * A group of structured units that share a budget, e.g. the heads of one attention block or the
- * neurons of one MLP, as a model declares it to the {@link StructuredTrainer}.
+ * neurons of one MLP, as a model declares it to the {@code SparseTrainer}.
  *
  * <p>The model multiplies each unit's output by its entry of {@code gate} (shape (units)), so a
  * gate of 0 removes the unit exactly and ∂L/∂g_u is the unit's first-order Taylor score. The

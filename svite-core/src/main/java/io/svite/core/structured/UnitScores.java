@@ -1,7 +1,5 @@
 package io.svite.core.structured;
 
-import io.svite.core.StructuredTrainer;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -16,7 +14,7 @@ import java.util.List;
 
 /**
  * One-shot salience of structured units, for pruning a trained model once (structured salience
- * pruning) rather than during training as the {@link StructuredTrainer} does.
+ * pruning) rather than during training as the {@code SparseTrainer} does.
  *
  * <ul>
  *   <li>{@link #weightL1}: Σ |w| over each unit's entries in the group's weight slices (biases

@@ -1,5 +1,7 @@
 package io.svite.core.testing;
 
+import io.svite.core.SparseRun;
+import io.svite.core.engine.MaskedTensor;
 import io.svite.core.ndarray.Tensors;
 
 import ai.djl.ndarray.NDArray;
@@ -49,5 +51,15 @@ public final class Fixtures {
     /** The largest |w| where the mask is 0. */
     public static float largestMasked(NDArray weight, NDArray mask) {
         return weight.mul(mask.neg().add(1)).abs().max().getFloat();
+    }
+
+    /** The current mask of a run's tensor by display name (any device copy), or null while unmasked. */
+    public static NDArray maskOf(SparseRun run, String display) {
+        return run.policies().stream()
+                .flatMap(p -> p.tensors().stream())
+                .filter(t -> t.display().equals(display))
+                .findFirst()
+                .map(MaskedTensor::anyMask)
+                .orElseThrow(() -> new AssertionError("no masked tensor named " + display));
     }
 }
