@@ -225,6 +225,19 @@ public final class SparseTrainer {
     }
 
     /**
+     * The active count of every unit group under the budget, by group name, without training.
+     *
+     * @param block the model's block
+     * @return active units per group, in the model's order
+     * @throws IllegalStateException if the recipe has no unit budgets
+     */
+    public Map<String, Integer> unitCounts(Block block) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        planUnits(block).groups().forEach(g -> out.put(g.name(), g.active()));
+        return out;
+    }
+
+    /**
      * The update schedule of a run of unknown length (the recipe's own end or total, if it has one).
      *
      * @return the schedule

@@ -10,7 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
-import io.svite.core.ParameterNames;
+import io.svite.core.select.ParameterNames;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTBlock;

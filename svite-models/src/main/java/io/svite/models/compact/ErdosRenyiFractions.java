@@ -1,6 +1,6 @@
 package io.svite.models.compact;
 
-import io.svite.core.ErdosRenyiShares;
+import io.svite.core.distribution.ErdosRenyiShares;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiTConfig;
 

@@ -15,7 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 
-import io.svite.core.Scalars;
+import io.svite.core.ndarray.Scalars;
 import io.svite.models.tokens.TokenSelector;
 
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-import io.svite.core.Scalars;
+import io.svite.core.ndarray.Scalars;
 
 /**
  * One pre-norm transformer block, as in timm's {@code Block}.

@@ -7,19 +7,19 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 
-import io.svite.core.StructuredUnits;
-import io.svite.core.UnitBudget;
-import io.svite.core.UnitCriterion;
-import io.svite.core.UnitFamily;
-import io.svite.core.UnitGroup;
-import io.svite.core.UnitSlice;
+import io.svite.core.structured.StructuredUnits;
+import io.svite.core.structured.UnitBudget;
+import io.svite.core.structured.UnitCriterion;
+import io.svite.core.structured.UnitFamily;
+import io.svite.core.structured.UnitGroup;
+import io.svite.core.structured.UnitSlice;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * DeiT's declaration of its structured units to the core's {@link
- * io.svite.core.StructuredTrainer}: one group of attention heads and one group of MLP neurons per
+ * io.svite.core.SparseTrainer}: one group of attention heads and one group of MLP neurons per
  * block, so that the model classes themselves hold no mask bookkeeping.
  *
  * <p>For block i with H heads of dimension d and M neurons (D the width):
@@ -50,7 +50,7 @@ public final class DeiTUnits implements StructuredUnits {
     private DeiTUnits() {}
 
     /**
-     * The declaration to give {@code StructuredTrainer.Builder.units(...)}.
+     * The declaration to give {@code SparseTrainer.Builder.units(...)}.
      *
      * @return the DeiT declaration
      */

@@ -11,7 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 
-import io.svite.core.Scalars;
+import io.svite.core.ndarray.Scalars;
 
 /**
  * Multi-head self-attention with a fused qkv projection and one gate per head.

@@ -14,7 +14,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 
-import io.svite.core.ParameterNames;
+import io.svite.core.select.ParameterNames;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;

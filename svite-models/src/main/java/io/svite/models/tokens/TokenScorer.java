@@ -13,7 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 
-import io.svite.core.KeepDense;
+import io.svite.core.select.KeepDense;
 
 /**
  * Scores every patch token with one number: a linear layer {@code fc} (D → 1) or an MLP {@code

@@ -11,8 +11,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-import io.svite.core.KeepDense;
-import io.svite.core.Scalars;
+import io.svite.core.select.KeepDense;
+import io.svite.core.ndarray.Scalars;
 
 /**
  * SViTE+'s learnable token selector: scores the N patch tokens of each image, keeps the k best and

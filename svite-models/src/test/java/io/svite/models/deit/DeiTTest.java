@@ -21,7 +21,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 
-import io.svite.core.KeepDense;
+import io.svite.core.select.KeepDense;
 import io.svite.models.tokens.TemperatureListener;
 import io.svite.models.tokens.TokenSelection;
 import io.svite.models.tokens.TokenSelector;

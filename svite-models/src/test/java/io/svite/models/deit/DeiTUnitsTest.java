@@ -22,15 +22,14 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.tracker.Tracker;
 
-import io.svite.core.Decay;
+import io.svite.core.schedule.Decay;
 import io.svite.core.SparseRun;
 import io.svite.core.SparseTrainer;
-import io.svite.core.SparsityReport;
-import io.svite.core.StructuredTrainer;
-import io.svite.core.StructuredTrainingConfig;
-import io.svite.core.UnitGroupReport;
-import io.svite.core.UnitReport;
-import io.svite.core.training.Optimizers;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.SparseTrainingConfig;
+import io.svite.core.report.UnitGroupReport;
+import io.svite.core.report.UnitReport;
+import io.svite.core.optimizer.Optimizers;
 import io.svite.models.compact.Compactor;
 import io.svite.models.compact.KeptUnits;
 import io.svite.models.compact.StructuredBudget;
@@ -44,8 +43,8 @@ import java.util.Random;
 
 class DeiTUnitsTest {
 
-    static StructuredTrainer.Builder recipe(long interval) {
-        return StructuredTrainer.builder()
+    static SparseTrainer.Builder recipe(long interval) {
+        return SparseTrainer.builder()
                 .units(DeiTUnits.declaration())
                 .keep(DeiTUnits.HEADS, 0.7)
                 .keep(DeiTUnits.NEURONS, 0.6)
@@ -118,9 +117,9 @@ class DeiTUnitsTest {
                 DeiT deit = DeiT.of(config.withDepth(2));
                 deit.initialize(manager, DataType.FLOAT32, input(config, 1));
                 check(deit, StructuredBudget.fractions(0.7, 0.6), recipe(5));
-                check(deit, StructuredBudget.uniform(0.4), base(5).sparsity(0.4));
-                check(deit, StructuredBudget.erdosRenyi(0.4), base(5).erdosRenyi(0.4));
-                check(deit, StructuredBudget.erdosRenyi(0.25), base(5).erdosRenyi(0.25));
+                check(deit, StructuredBudget.uniform(0.4), base(5).unitSparsity(0.4));
+                check(deit, StructuredBudget.erdosRenyi(0.4), base(5).unitBudget(io.svite.core.structured.UnitBudget.erdosRenyi(0.4)));
+                check(deit, StructuredBudget.erdosRenyi(0.25), base(5).unitBudget(io.svite.core.structured.UnitBudget.erdosRenyi(0.25)));
             }
         }
     }
@@ -128,23 +127,23 @@ class DeiTUnitsTest {
     @Test
     void blockShapesNeedNoWeightsAndAgreeWithTheTrainersCounts() {
         assertEquals(java.util.Collections.nCopies(12, new BlockShape(4, 921)),
-                DeiTUnits.blockShapes(DeiTConfig.small(), io.svite.core.UnitBudget.fractions(
+                DeiTUnits.blockShapes(DeiTConfig.small(), io.svite.core.structured.UnitBudget.fractions(
                         Map.of(DeiTUnits.HEADS, 0.7, DeiTUnits.NEURONS, 0.6))));
         assertEquals(StructuredBudget.erdosRenyi(0.4).shapes(DeiTConfig.base()),
-                DeiTUnits.blockShapes(DeiTConfig.base(), io.svite.core.UnitBudget.erdosRenyi(0.4)));
+                DeiTUnits.blockShapes(DeiTConfig.base(), io.svite.core.structured.UnitBudget.erdosRenyi(0.4)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DeiTUnits.blockShapes(DeiTConfig.mini(), io.svite.core.UnitBudget.uniform(0.8)));
+                () -> DeiTUnits.blockShapes(DeiTConfig.mini(), io.svite.core.structured.UnitBudget.uniform(0.8)));
         assertTrue(e.getMessage().contains("keeps floor(3 × 0.2) = 0 of the 3 units of block0_attn_heads"),
                 e.getMessage());
     }
 
-    private static StructuredTrainer.Builder base(long interval) {
-        return StructuredTrainer.builder().units(DeiTUnits.declaration()).updateEvery(interval).until(100);
+    private static SparseTrainer.Builder base(long interval) {
+        return SparseTrainer.builder().units(DeiTUnits.declaration()).updateEvery(interval).until(100);
     }
 
-    private static void check(DeiT deit, StructuredBudget budget, StructuredTrainer.Builder recipe) {
+    private static void check(DeiT deit, StructuredBudget budget, SparseTrainer.Builder recipe) {
         List<BlockShape> expected = budget.shapes(deit.config().withDepth(2));
-        Map<String, Integer> counts = recipe.build().counts(deit);
+        Map<String, Integer> counts = recipe.build().unitCounts(deit);
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i).heads(), counts.get("block" + i + "_attn_heads"), budget + " " + deit.config());
             assertEquals(expected.get(i).hidden(), counts.get("block" + i + "_mlp_neurons"), budget + " " + deit.config());
@@ -159,7 +158,7 @@ class DeiTUnitsTest {
         try (Model model = Model.newInstance("deit")) {
             DeiT deit = DeiT.of(config);
             model.setBlock(deit);
-            StructuredTrainingConfig training =
+            SparseTrainingConfig training =
                     recipe(3).keep(DeiTUnits.HEADS, 0.5).regrowPruned(regrowPruned).build().configure(adamW(deit));
             try (Trainer trainer = model.newTrainer(training)) {
                 trainer.initialize(input(config, 1));
@@ -174,7 +173,7 @@ class DeiTUnitsTest {
                 for (int s = 2; s < arrays.length; s++) {
                     assertEquals(arrays[1], arrays[s], "model manager array count: " + java.util.Arrays.toString(arrays));
                 }
-                UnitReport report = training.run().report();
+                UnitReport report = training.run().units();
                 assertEquals(5, report.updates());
                 return report;
             }
@@ -212,7 +211,7 @@ class DeiTUnitsTest {
         try (Model model = Model.newInstance("deit")) {
             DeiT deit = DeiT.of(config);
             model.setBlock(deit);
-            StructuredTrainingConfig training = recipe(2).build().configure(adamW(deit));
+            SparseTrainingConfig training = recipe(2).build().configure(adamW(deit));
             try (Trainer trainer = model.newTrainer(training)) {
                 trainer.initialize(input(config, 1));
                 for (int s = 0; s < 6; s++) {
@@ -251,9 +250,9 @@ class DeiTUnitsTest {
         try (Model model = Model.newInstance("deit")) {
             DeiT deit = DeiT.of(config);
             model.setBlock(deit);
-            SparseTrainer sparse = SparseTrainer.builder().erdosRenyiKernel(0.5).updateEvery(3).until(1000).seed(2).build();
-            StructuredTrainingConfig training = recipe(3).unstructured(sparse).build().configure(adamW(deit));
-            SparseRun sparseRun = training.sparseRun().orElseThrow();
+            SparseTrainingConfig training =
+                    recipe(3).erdosRenyiKernel(0.5).seed(2).unitSeed(1).build().configure(adamW(deit));
+            SparseRun sparseRun = training.run();
             try (Trainer trainer = model.newTrainer(training)) {
                 trainer.initialize(input(config, 1));
                 SparsityReport start = sparseRun.report();
@@ -270,7 +269,7 @@ class DeiTUnitsTest {
                 }
                 assertEquals(3, sparseRun.updates());
                 assertEquals(3, training.run().updates());
-                assertTrue(training.run().report().changed() > 0);
+                assertTrue(training.run().units().changed() > 0);
             }
             NDManager m = model.getNDManager();
             NDArray x = m.randomNormal(input(config, 3));

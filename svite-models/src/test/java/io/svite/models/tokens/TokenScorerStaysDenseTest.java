@@ -7,9 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
-import io.svite.core.LayerSparsity;
+import io.svite.core.report.LayerSparsity;
 import io.svite.core.SparseTrainer;
-import io.svite.core.SparsityReport;
+import io.svite.core.report.SparsityReport;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;
 

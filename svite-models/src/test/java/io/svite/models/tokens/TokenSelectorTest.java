@@ -17,8 +17,8 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
-import io.svite.core.KeepDense;
-import io.svite.core.ParameterNames;
+import io.svite.core.select.KeepDense;
+import io.svite.core.select.ParameterNames;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
