@@ -54,7 +54,40 @@ public final class MaskCheckpoint {
      * @param shape the shape
      * @param active the exact number of active entries (= size for a dense tensor)
      */
-    public record Entry(String parameter, long[] shape, long active) {}
+    public record Entry(String parameter, long[] shape, long active) {
+
+        /**
+         * The entry as a header object: {@code {"parameter", "shape", "active"}}.
+         *
+         * @return the JSON object
+         */
+        public JsonObject json() {
+            JsonObject e = new JsonObject();
+            e.addProperty("parameter", parameter);
+            JsonArray dims = new JsonArray();
+            for (long d : shape) {
+                dims.add(d);
+            }
+            e.add("shape", dims);
+            e.addProperty("active", active);
+            return e;
+        }
+
+        /**
+         * An entry read back from {@link #json()}.
+         *
+         * @param e the header object
+         * @return the entry
+         */
+        public static Entry of(JsonObject e) {
+            JsonArray dims = e.getAsJsonArray("shape");
+            long[] shape = new long[dims.size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = dims.get(i).getAsLong();
+            }
+            return new Entry(e.get("parameter").getAsString(), shape, e.get("active").getAsLong());
+        }
+    }
 
     /**
      * A mask file read and verified, its arrays not yet decoded.
@@ -125,15 +158,7 @@ public final class MaskCheckpoint {
         try {
             NDList arrays = new NDList();
             for (Tensor t : tensors) {
-                JsonObject e = new JsonObject();
-                e.addProperty("parameter", t.parameter());
-                JsonArray shape = new JsonArray();
-                for (long d : t.shape().getShape()) {
-                    shape.add(d);
-                }
-                e.add("shape", shape);
-                e.addProperty("active", t.active());
-                entries.add(e);
+                entries.add(new Entry(t.parameter(), t.shape().getShape(), t.active()).json());
                 if (t.mask() != null) {
                     if (scope == null) {
                         scope = t.mask().getManager().newSubManager();
@@ -175,13 +200,7 @@ public final class MaskCheckpoint {
         try {
             List<Entry> entries = new ArrayList<>();
             for (JsonElement el : header.getAsJsonArray("tensors")) {
-                JsonObject e = el.getAsJsonObject();
-                JsonArray shape = e.getAsJsonArray("shape");
-                long[] dims = new long[shape.size()];
-                for (int i = 0; i < dims.length; i++) {
-                    dims[i] = shape.get(i).getAsLong();
-                }
-                entries.add(new Entry(e.get("parameter").getAsString(), dims, e.get("active").getAsLong()));
+                entries.add(Entry.of(el.getAsJsonObject()));
             }
             long updates = header.has("updates") ? header.get("updates").getAsLong() : -1;
             return new Contents(

@@ -63,6 +63,16 @@ public final class StateFile {
         }
 
         /**
+         * A header field as a long, refused with a message naming the file when it is missing.
+         *
+         * @param name the field
+         * @return its value
+         */
+        public long getLong(String name) {
+            return field(file, header, name);
+        }
+
+        /**
          * A named array, refused with a message naming the file when it is missing.
          *
          * @param arrays the decoded arrays
@@ -70,25 +80,41 @@ public final class StateFile {
          * @return the array
          */
         public NDArray require(Map<String, NDArray> arrays, String name) {
-            NDArray a = arrays.get(name);
-            if (a == null) {
-                throw new IllegalArgumentException("state file " + file + " has no array '" + name + "'");
-            }
-            return a;
+            return array(file, arrays, name);
         }
+    }
 
-        /**
-         * A header field as a long, refused with a message naming the file when it is missing.
-         *
-         * @param name the field
-         * @return its value
-         */
-        public long getLong(String name) {
-            if (!header.has(name)) {
-                throw new IllegalArgumentException("state file " + file + " has no field '" + name + "'");
-            }
-            return header.get(name).getAsLong();
+    /**
+     * A named array of a state file, refused with a message naming the file when it is missing.
+     *
+     * @param file the state file, for the message
+     * @param arrays its decoded arrays (or a policy's part of them)
+     * @param name the name
+     * @return the array
+     * @throws IllegalArgumentException if the array is missing
+     */
+    public static NDArray array(Path file, Map<String, NDArray> arrays, String name) {
+        NDArray a = arrays.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("state file " + file + " has no array '" + name + "'");
         }
+        return a;
+    }
+
+    /**
+     * A header field as a long, refused with a message naming the file when it is missing.
+     *
+     * @param file the state file, for the message
+     * @param header its header (or a section of it)
+     * @param name the field
+     * @return its value
+     * @throws IllegalArgumentException if the field is missing
+     */
+    public static long field(Path file, JsonObject header, String name) {
+        if (!header.has(name)) {
+            throw new IllegalArgumentException("state file " + file + " has no field '" + name + "'");
+        }
+        return header.get(name).getAsLong();
     }
 
     /**

@@ -148,11 +148,7 @@ public interface MaskPolicy {
          * @return the array
          */
         public NDArray require(String name) {
-            NDArray a = arrays.get(name);
-            if (a == null) {
-                throw new IllegalArgumentException("state file " + file + " has no array '" + name + "'");
-            }
-            return a;
+            return io.svite.core.checkpoint.StateFile.array(file, arrays, name);
         }
 
         /**
@@ -162,10 +158,7 @@ public interface MaskPolicy {
          * @return its value
          */
         public long getLong(String name) {
-            if (!header.has(name)) {
-                throw new IllegalArgumentException("state file " + file + " has no field '" + name + "'");
-            }
-            return header.get(name).getAsLong();
+            return io.svite.core.checkpoint.StateFile.field(file, header, name);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.svite.core.policy;
 
+import io.svite.core.checkpoint.MaskCheckpoint;
 import io.svite.core.checkpoint.StateFile;
 import io.svite.core.criteria.GrowCriterion;
 import io.svite.core.criteria.PruneCriterion;
@@ -246,15 +247,7 @@ public final class DynamicMasks implements MaskPolicy {
         header.addProperty("seed", settings.seed());
         JsonArray entries = new JsonArray();
         for (MaskedTensor t : tensors) {
-            JsonObject e = new JsonObject();
-            e.addProperty("parameter", t.display());
-            JsonArray shape = new JsonArray();
-            for (long d : t.shape().getShape()) {
-                shape.add(d);
-            }
-            e.add("shape", shape);
-            e.addProperty("active", t.active());
-            entries.add(e);
+            entries.add(new MaskCheckpoint.Entry(t.display(), t.shape().getShape(), t.active()).json());
             if (!dense(t)) {
                 arrays.add(StateFile.hostCopy(t.anyMask(), "mask:" + t.display(), host));
                 arrays.add(StateFile.hostCopy(t.everActive(), "ever:" + t.display(), host));
@@ -264,24 +257,21 @@ public final class DynamicMasks implements MaskPolicy {
     }
 
     private void restore(PolicyContext ctx, Saved saved) {
-        Map<String, JsonObject> entries = new LinkedHashMap<>();
+        Map<String, MaskCheckpoint.Entry> entries = new LinkedHashMap<>();
         for (JsonElement el : saved.header().getAsJsonArray("tensors")) {
-            entries.put(el.getAsJsonObject().get("parameter").getAsString(), el.getAsJsonObject());
+            MaskCheckpoint.Entry e = MaskCheckpoint.Entry.of(el.getAsJsonObject());
+            entries.put(e.parameter(), e);
         }
         for (MaskedTensor t : tensors) {
-            JsonObject e = entries.remove(t.display());
+            MaskCheckpoint.Entry e = entries.remove(t.display());
             if (e == null) {
                 throw mismatch(saved, "it has no entry for " + t.display());
             }
-            JsonArray dims = e.getAsJsonArray("shape");
-            long[] shape = new long[dims.size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = dims.get(i).getAsLong();
+            if (!Arrays.equals(e.shape(), t.shape().getShape())) {
+                throw mismatch(saved, t.display() + " has shape " + new Shape(e.shape()) + " there but " + t.shape()
+                        + " in the model");
             }
-            if (!Arrays.equals(shape, t.shape().getShape())) {
-                throw mismatch(saved, t.display() + " has shape " + new Shape(shape) + " there but " + t.shape() + " in the model");
-            }
-            long active = e.get("active").getAsLong();
+            long active = e.active();
             if (active != targets.get(t)) {
                 throw mismatch(
                         saved,

@@ -1,5 +1,6 @@
 package io.svite.core.policy;
 
+import io.svite.core.checkpoint.MaskCheckpoint;
 import io.svite.core.checkpoint.StateFile;
 import io.svite.core.engine.MaskPolicy;
 import io.svite.core.engine.MaskedTensor;
@@ -33,14 +34,7 @@ final class PruningState {
         header.addProperty("lastEventStep", policy.lastEventStep());
         JsonArray entries = new JsonArray();
         for (MaskedTensor t : policy.selected()) {
-            JsonObject e = new JsonObject();
-            e.addProperty("parameter", t.display());
-            JsonArray shape = new JsonArray();
-            for (long d : t.shape().getShape()) {
-                shape.add(d);
-            }
-            e.add("shape", shape);
-            e.addProperty("active", t.active());
+            JsonObject e = new MaskCheckpoint.Entry(t.display(), t.shape().getShape(), t.active()).json();
             NDArray mask = t.anyMask();
             NDArray sum = policy.scores().get(t).sum();
             e.addProperty("masked", mask != null);
@@ -81,16 +75,13 @@ final class PruningState {
         for (int i = 0; i < all.size(); i++) {
             MaskedTensor t = all.get(i);
             JsonObject e = entries.get(i).getAsJsonObject();
-            String name = e.get("parameter").getAsString();
-            JsonArray shape = e.getAsJsonArray("shape");
-            long[] dims = new long[shape.size()];
-            for (int k = 0; k < dims.length; k++) {
-                dims[k] = shape.get(k).getAsLong();
-            }
-            if (!name.equals(t.display()) || !new Shape(dims).equals(t.shape())) {
+            MaskCheckpoint.Entry entry = MaskCheckpoint.Entry.of(e);
+            String name = entry.parameter();
+            Shape dims = new Shape(entry.shape());
+            if (!name.equals(t.display()) || !dims.equals(t.shape())) {
                 throw new IllegalArgumentException(
                         "pruning checkpoint " + saved.file() + " does not match this model: its tensor " + i + " is "
-                                + name + " " + new Shape(dims) + ", here " + t.display() + " " + t.shape());
+                                + name + " " + dims + ", here " + t.display() + " " + t.shape());
             }
             NDArray weight = t.parameter().getArray();
             NDManager manager = ctx.managerFor(weight.getDevice());
@@ -98,7 +89,7 @@ final class PruningState {
                 t.replaceEverActive(DynamicMasks.owned(saved.require("start:" + name), DataType.BOOLEAN,
                         weight.getDevice(), manager), manager);
             }
-            t.setActive(e.get("active").getAsLong());
+            t.setActive(entry.active());
             if (e.get("masked").getAsBoolean()) {
                 NDArray mask = DynamicMasks.owned(saved.require("mask:" + name), weight.getDataType(), weight.getDevice(),
                         manager);
