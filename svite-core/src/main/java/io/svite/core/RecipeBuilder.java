@@ -40,12 +40,15 @@ import java.util.Set;
  * </ul>
  *
  * <p>The masks and the units share one update schedule: {@link #updateEvery} (default {@value
- * SparseTrainer#DEFAULT_INTERVAL} steps), {@link #until} or {@link #totalSteps} (updates end at 80 %
+ * #DEFAULT_INTERVAL} steps), {@link #until} or {@link #totalSteps} (updates end at 80 %
  * of the run), {@link #pruneFraction} (α, default 0.5) and a decay (the paper's cosine).
  *
  * @param <B> the concrete builder
  */
 public abstract class RecipeBuilder<B extends RecipeBuilder<B>> extends ScheduleBuilder<B> {
+
+    /** The default number of batches whose Taylor scores are averaged before a unit update. */
+    static final int DEFAULT_SCORE_WINDOW = 10;
 
     SparsityDistribution distribution;
     PruneCriterion prune = PruneCriterion.magnitude();
@@ -56,7 +59,7 @@ public abstract class RecipeBuilder<B extends RecipeBuilder<B>> extends Schedule
     final Map<UnitFamily, Double> fractions = new LinkedHashMap<>();
     final Map<String, UnitCriterion> unitPrune = new LinkedHashMap<>();
     final Map<String, UnitCriterion> unitGrow = new LinkedHashMap<>();
-    int scoreWindow = SparseTrainer.DEFAULT_SCORE_WINDOW;
+    int scoreWindow = DEFAULT_SCORE_WINDOW;
     boolean regrowPruned = true;
     Long unitSeed;
     final Set<String> unitOptions = new LinkedHashSet<>();
@@ -224,7 +227,7 @@ public abstract class RecipeBuilder<B extends RecipeBuilder<B>> extends Schedule
 
     /**
      * Batches whose Taylor scores are averaged before each unit update (default {@value
-     * SparseTrainer#DEFAULT_SCORE_WINDOW}; 1 uses the update step's batch alone).
+     * #DEFAULT_SCORE_WINDOW}; 1 uses the update step's batch alone).
      *
      * @param batches the window, ≥ 1
      * @return this builder

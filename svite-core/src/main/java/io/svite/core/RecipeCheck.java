@@ -63,7 +63,7 @@ final class RecipeCheck {
                     "the " + b.prune + " criterion reads gradients, and a pruning event at step 0 comes before"
                             + " any; prune at a step >= 1 (e.g. the last step of a dense phase)");
         }
-        ScheduleSpec spec = SparseTrainer.specOf(b);
+        ScheduleSpec spec = b.spec();
         if (!spec.needsLength()) {
             spec.resolve(null); // an end before the start, or after the total, is refused now
         }

@@ -8,12 +8,15 @@ import java.util.Set;
 
 /**
  * The update schedule and seed setters of a sparse training recipe (see {@link RecipeBuilder}):
- * updates every {@value SparseTrainer#DEFAULT_INTERVAL} steps by default, α 0.5 decaying by the
+ * updates every {@value #DEFAULT_INTERVAL} steps by default, α 0.5 decaying by the
  * paper's cosine, ending at 80 % of the run once its length is known.
  *
  * @param <B> the concrete builder
  */
 public abstract class ScheduleBuilder<B extends ScheduleBuilder<B>> {
+
+    /** The default update interval in steps (RigL's). */
+    static final long DEFAULT_INTERVAL = 100;
 
     UpdateSchedule schedule;
     Long interval;
@@ -35,6 +38,11 @@ public abstract class ScheduleBuilder<B extends ScheduleBuilder<B>> {
      */
     protected abstract B self();
 
+    /** The schedule as given so far, resolved once a run's length is known. */
+    ScheduleSpec spec() {
+        return new ScheduleSpec(schedule, interval, start, end, total, alpha, decay);
+    }
+
     static <T> T required(T value, String what) {
         if (value == null) {
             throw new IllegalArgumentException(what + " must not be null");
@@ -43,7 +51,7 @@ public abstract class ScheduleBuilder<B extends ScheduleBuilder<B>> {
     }
 
     /**
-     * Updates masks and units every T steps (default {@value SparseTrainer#DEFAULT_INTERVAL}).
+     * Updates masks and units every T steps (default {@value #DEFAULT_INTERVAL}).
      *
      * @param interval T ≥ 1
      * @return this builder

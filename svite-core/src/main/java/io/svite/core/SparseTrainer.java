@@ -63,11 +63,11 @@ import java.util.Map;
  */
 public final class SparseTrainer {
 
-    /** The default update interval in steps. */
-    public static final long DEFAULT_INTERVAL = 100;
+    /** The default update interval in steps (RigL's). */
+    public static final long DEFAULT_INTERVAL = ScheduleBuilder.DEFAULT_INTERVAL;
 
     /** The default number of batches whose Taylor scores are averaged before a unit update. */
-    public static final int DEFAULT_SCORE_WINDOW = 10;
+    public static final int DEFAULT_SCORE_WINDOW = RecipeBuilder.DEFAULT_SCORE_WINDOW;
 
     private static final Logger logger = LoggerFactory.getLogger(SparseTrainer.class);
 
@@ -91,12 +91,8 @@ public final class SparseTrainer {
         this.pruning = b.pruning == null
                 ? null
                 : new PruningSettings(b.pruning, b.pruningScope, b.prune, b.selector, b.pruningScoreWindow, b.startFrom);
-        this.schedule = specOf(b);
+        this.schedule = b.spec();
         this.seed = b.seed;
-    }
-
-    static ScheduleSpec specOf(RecipeBuilder<?> b) {
-        return new ScheduleSpec(b.schedule, b.interval, b.start, b.end, b.total, b.alpha, b.decay);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.svite.core.distribution;
 
-import io.svite.core.structured.UnitBudget;
 
 import java.util.Arrays;
 
@@ -10,7 +9,7 @@ import java.util.Arrays;
  * and ε spends (1 − s) · Σ size_g; groups whose ε · raw_g would exceed 1 are kept whole and ε is
  * solved again for the rest.
  *
- * <p>Shared by the core's {@link UnitBudget#erdosRenyi} over declared unit groups and by a model's
+ * <p>Shared by the core's {@code UnitBudget.erdosRenyi} over declared unit groups and by a model's
  * own budgets that know their shapes without parameters.
  */
 public final class ErdosRenyiShares {
