@@ -1,6 +1,6 @@
 package io.svite.core;
 
-import io.svite.core.engine.BindingInitializer;
+import io.svite.core.training.BindingInitializer;
 
 import io.svite.core.testing.Mlp;
 import io.svite.core.testing.Fixtures;

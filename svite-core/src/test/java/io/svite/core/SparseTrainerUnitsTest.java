@@ -1,6 +1,6 @@
 package io.svite.core;
 
-import io.svite.core.engine.BindingInitializer;
+import io.svite.core.training.BindingInitializer;
 
 import io.svite.core.structured.UnitEvidence;
 import io.svite.core.policy.PolicyProbe;

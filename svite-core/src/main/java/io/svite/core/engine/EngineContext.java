@@ -1,5 +1,7 @@
 package io.svite.core.engine;
 
+import io.svite.core.training.ArrayWait;
+
 import io.svite.core.ndarray.Tensors;
 import io.svite.core.optimizer.MaskAwareOptimizer;
 

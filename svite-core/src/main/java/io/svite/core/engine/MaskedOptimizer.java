@@ -2,6 +2,7 @@ package io.svite.core.engine;
 
 import io.svite.core.optimizer.MaskAwareOptimizer;
 import io.svite.core.optimizer.MomentumPolicy;
+import io.svite.core.optimizer.OptimizerDecorator;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -15,7 +16,7 @@ import ai.djl.training.optimizer.Optimizer;
  * everything else goes to the delegate unchanged. Mask changes are passed on to a mask-aware
  * delegate.
  */
-public final class MaskedOptimizer extends Optimizer implements MaskAwareOptimizer {
+public final class MaskedOptimizer extends Optimizer implements MaskAwareOptimizer, OptimizerDecorator {
 
     private final Optimizer delegate;
     private final SparseEngine engine;
@@ -26,11 +27,7 @@ public final class MaskedOptimizer extends Optimizer implements MaskAwareOptimiz
         this.engine = engine;
     }
 
-    /**
-     * The user's optimizer.
-     *
-     * @return the delegate
-     */
+    @Override
     public Optimizer delegate() {
         return delegate;
     }

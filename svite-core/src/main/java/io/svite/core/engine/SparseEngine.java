@@ -1,5 +1,7 @@
 package io.svite.core.engine;
 
+import io.svite.core.training.ArrayWait;
+
 import io.svite.core.report.LayerSparsity;
 import io.svite.core.report.SparsityReport;
 import io.svite.core.report.UnitGroupReport;

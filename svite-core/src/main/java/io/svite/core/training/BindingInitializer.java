@@ -1,4 +1,4 @@
-package io.svite.core.engine;
+package io.svite.core.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -20,7 +20,7 @@ public final class BindingInitializer implements Initializer {
 
     /** Receives a parameter's fresh array. */
     @FunctionalInterface
-    interface Binder {
+    public interface Binder {
         void initialized(Parameter parameter, NDArray array);
     }
 
@@ -35,7 +35,7 @@ public final class BindingInitializer implements Initializer {
     }
 
     /** Wraps the parameter's current initializer and installs the wrapper. */
-    static BindingInitializer install(Parameter parameter, Binder binder) {
+    public static BindingInitializer install(Parameter parameter, Binder binder) {
         BindingInitializer wrapper = new BindingInitializer(parameter, parameter.getInitializer(), binder);
         parameter.setInitializer(wrapper);
         return wrapper;
@@ -46,7 +46,7 @@ public final class BindingInitializer implements Initializer {
     }
 
     /** Takes this wrapper out of its parameter's initializer chain. */
-    void unwrap() {
+    public void unwrap() {
         Initializer current = parameter.getInitializer();
         if (current == this) {
             parameter.setInitializer(original);

@@ -1,4 +1,4 @@
-package io.svite.core.engine;
+package io.svite.core.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
@@ -15,7 +15,7 @@ import java.util.Map;
  * trainer.initialize(...)}, before the parameter store copies any array to a device and before the
  * first forward pass. The original initializers are restored as their arrays arrive.
  */
-final class ArrayWait {
+public final class ArrayWait {
 
     private final Map<String, Parameter> awaited = new LinkedHashMap<>();
     private final Map<String, BindingInitializer> wrappers = new HashMap<>();
@@ -29,7 +29,7 @@ final class ArrayWait {
      * @param whenComplete called once, when the last awaited array exists
      * @return the wait; {@link #complete()} is true at once if nothing is missing
      */
-    static ArrayWait start(Block block, Runnable whenComplete) {
+    public static ArrayWait start(Block block, Runnable whenComplete) {
         ArrayWait wait = new ArrayWait(whenComplete);
         for (Pair<String, Parameter> p : block.getParameters()) {
             Parameter param = p.getValue();
@@ -52,7 +52,7 @@ final class ArrayWait {
      *
      * @return true when complete
      */
-    boolean complete() {
+    public boolean complete() {
         return awaited.isEmpty();
     }
 
@@ -73,19 +73,19 @@ final class ArrayWait {
      * @param parameter the parameter
      * @return the array
      */
-    NDArray arrayOf(Parameter parameter) {
+    public NDArray arrayOf(Parameter parameter) {
         NDArray a = fresh.get(parameter.getId());
         return a != null ? a : parameter.getArray();
     }
 
     /** Stops waiting: restores every initializer still wrapped and forgets the fresh arrays. */
-    void stop() {
+    public void stop() {
         awaited.values().forEach(this::unwrap);
         awaited.clear();
     }
 
     /** Forgets the fresh arrays once the engine is bound (the parameters hold them by then). */
-    void forgetFresh() {
+    public void forgetFresh() {
         fresh.clear();
     }
 
