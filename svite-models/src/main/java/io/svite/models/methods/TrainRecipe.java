@@ -5,6 +5,14 @@ import io.svite.models.tokens.TokenSelection;
 /**
  * Everything that decides a training run; written next to the run's outputs so it can be repeated.
  *
+ * <pre>{@code
+ * TrainRecipe recipe = TrainRecipe.defaults();                               // deit-mini, Fashion-MNIST
+ * TrainRecipe plus = recipe.withTokens(TokenSelection.ratio(0.7));           // SViTE+: 70 % of the patches
+ * }</pre>
+ *
+ * <p>Token selection (SViTE+'s data sparsity) is part of the recipe, not a method: any method
+ * trains with the selector the recipe's architecture gets.
+ *
  * @param model a DeiT preset name ({@code deit-mini}, {@code deit-tiny}, …)
  * @param dataset {@code fashion-mnist}, {@code cifar10}, {@code folder} or {@code synthetic}
  * @param data the dataset folder, or null to search the default places

@@ -197,7 +197,7 @@ public final class Comparison {
         private Device device;
         private PrintStream progress;
         private Listener listener = new Listener() {};
-        private RecipeOptions recipeOptions = (m, r) -> RecipeJson.of(r, m.method());
+        private RecipeOptions recipeOptions = (m, r) -> RecipeJson.of(r, m);
 
         private Builder() {
             TrainRecipe d = TrainRecipe.defaults();
@@ -347,7 +347,8 @@ public final class Comparison {
         }
 
         /**
-         * What each method's {@code recipe.json} records (default: {@link RecipeJson#of}).
+         * What each method's {@code recipe.json} records (default: {@link RecipeJson#of(TrainRecipe,
+         * BudgetedMethod)}, the common options, the method and its budget's options).
          *
          * @param options the options of a method's run
          * @return this builder

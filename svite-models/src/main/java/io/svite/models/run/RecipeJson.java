@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import io.svite.models.methods.BudgetedMethod;
 import io.svite.models.methods.TrainRecipe;
 import io.svite.models.methods.TrainingMethod;
 
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,9 +23,9 @@ import java.util.Map;
  * names (the command line's, without dashes: {@code "batch-size": 64}) to values.
  *
  * <p>{@code svite train --out} records every option that decides the computation, and {@code
- * --config recipe.json} or {@code --resume} repeat the run from it; a run started from Java
- * records {@link #of the recipe's options and the method's name}, enough for {@code svite eval
- * --run} and {@code svite report} to find the run's data.
+ * --config recipe.json} or {@code --resume} repeat the run from it; a run started from Java records
+ * {@link #of(TrainRecipe, TrainingMethod) the recipe's options and the method's name}, enough for
+ * {@code svite eval --run} and {@code svite report} to find the run's data.
  */
 public final class RecipeJson {
 
@@ -74,7 +76,26 @@ public final class RecipeJson {
         o.put("seed", recipe.seed());
         o.put("method", method.name());
         if (recipe.tokens() != null) {
-            o.put("tokens", recipe.tokens().byRatio() ? (Object) recipe.tokens().ratio() : (Object) recipe.tokens().count());
+            // the option's text, as the command line records it: a ratio has a decimal point, a count has none
+            o.put("tokens", recipe.tokens().byRatio()
+                    ? Double.toString(recipe.tokens().ratio()) : Integer.toString(recipe.tokens().count()));
+        }
+        return o;
+    }
+
+    /**
+     * The options of a method put at a budget: {@link #of(TrainRecipe, TrainingMethod)} and the
+     * budget's options (e.g. {@code "sparsity": 0.5}).
+     *
+     * @param recipe the recipe
+     * @param method the method at its budget
+     * @return option name → value
+     */
+    public static Map<String, Object> of(TrainRecipe recipe, BudgetedMethod method) {
+        Map<String, Object> o = of(recipe, method.method());
+        List<String> options = method.options();
+        for (int i = 0; i + 1 < options.size(); i += 2) {
+            o.put(options.get(i).replaceFirst("^-+", ""), Double.parseDouble(options.get(i + 1)));
         }
         return o;
     }

@@ -156,7 +156,7 @@ public final class TrainingRun {
      * @param out the run folder, created if needed; it must hold no checkpoints
      * @param policy when to checkpoint and how many to keep
      * @param recipeJson the options to record in {@code recipe.json}, or null for the recipe's
-     *     ({@link RecipeJson#of})
+     *     ({@link RecipeJson#of(TrainRecipe, TrainingMethod)})
      * @return what the run measured
      * @throws IllegalArgumentException for bad settings or a folder with checkpoints of a run
      * @throws IOException if data or files cannot be read or written
