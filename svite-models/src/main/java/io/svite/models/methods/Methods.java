@@ -42,10 +42,13 @@ import java.util.Map;
  */
 public final class Methods {
 
-    /** One method at a budget: the settings that put it there, in the command line's words. */
+    /** A setting that puts a method at a budget: the option's name and its value. */
+    private record Setting(String option, double value) {}
+
+    /** One method at a budget: the settings that put it there. */
     @FunctionalInterface
     private interface AtBudget {
-        List<String> options(double budget, DeiTConfig dense);
+        List<Setting> settings(double budget, DeiTConfig dense);
     }
 
     private static final Map<String, AtBudget> REGISTRY = new LinkedHashMap<>();
@@ -86,8 +89,8 @@ public final class Methods {
      *     that cannot run with the recipe (e.g. a one-shot method with one epoch)
      */
     public static BudgetedMethod at(String method, double budget, DeiTConfig dense, TrainRecipe recipe) {
-        List<String> options = optionsAt(method, budget, dense);
-        return new BudgetedMethod(method, create(method, options, recipe), options);
+        List<Setting> settings = settingsAt(method, budget, dense);
+        return new BudgetedMethod(method, create(method, settings, recipe), options(settings));
     }
 
     /**
@@ -100,30 +103,44 @@ public final class Methods {
      * @throws IllegalArgumentException for an unknown method or a budget outside (0, 1)
      */
     public static List<String> optionsAt(String method, double budget, DeiTConfig dense) {
+        return options(settingsAt(method, budget, dense));
+    }
+
+    private static List<Setting> settingsAt(String method, double budget, DeiTConfig dense) {
         checkBudget(budget);
         AtBudget at = REGISTRY.get(method);
         if (at == null) {
             throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", names()));
         }
-        return at.options(budget, dense);
+        return at.settings(budget, dense);
     }
 
-    /** The method of a registry entry with the values of its options and every other setting at its default. */
-    private static TrainingMethod create(String method, List<String> options, TrainRecipe recipe) {
-        double value = options.isEmpty() ? Double.NaN : Double.parseDouble(options.get(1));
+    /** The settings as command-line options, e.g. {@code [--sparsity, 0.5]}. */
+    private static List<String> options(List<Setting> settings) {
+        List<String> out = new ArrayList<>();
+        for (Setting s : settings) {
+            out.add(s.option());
+            out.add(Double.toString(s.value()));
+        }
+        return out;
+    }
+
+    /** The method of a registry entry with its budget's settings and every other setting at its default. */
+    private static TrainingMethod create(String method, List<Setting> settings, TrainRecipe recipe) {
+        double value = settings.isEmpty() ? Double.NaN : settings.get(0).value();
         switch (method) {
             case "dense":
                 return new DenseMethod();
             case "svite":
                 return new SviteMethod(SviteRecipe.defaults(value, recipe.seed()));
             case "s2vite": {
-                UnitBudget budget = fractions(value, Double.parseDouble(options.get(3)));
+                UnitBudget budget = fractions(value, settings.get(1).value());
                 // a budget that leaves a block without a head or neuron fails here, before any data is read
                 S2viteMethod.compactedArchitecture(DeiTConfig.preset(recipe.model()), budget);
                 return new S2viteMethod(S2viteRecipe.defaults(budget, recipe.seed()));
             }
             case "ssp": {
-                UnitBudget budget = fractions(value, Double.parseDouble(options.get(3)));
+                UnitBudget budget = fractions(value, settings.get(1).value());
                 SspMethod.compactedArchitecture(DeiTConfig.preset(recipe.model()), budget);
                 return new SspMethod(budget, SspMethod.Salience.TAYLOR, EpochSplit.of(method, recipe.epochs(), 0),
                         SspMethod.DEFAULT_SCORE_BATCHES);
@@ -165,18 +182,18 @@ public final class Methods {
         return budget;
     }
 
-    private static List<String> sparsity(double budget, DeiTConfig dense) {
-        return List.of("--sparsity", Double.toString(1 - budget));
+    private static List<Setting> sparsity(double budget, DeiTConfig dense) {
+        return List.of(new Setting("--sparsity", 1 - budget));
     }
 
     /**
      * ViT-Slim's budget counts the whole model: the fraction of all dense parameters that leaves b
      * of the prunable ones, (P − (1 − b)·prunable) / P.
      */
-    private static List<String> vitSlim(double budget, DeiTConfig dense) {
+    private static List<Setting> vitSlim(double budget, DeiTConfig dense) {
         double all = params(dense, dense.heads(), dense.hidden());
         double prunable = prunable(dense);
-        return List.of("--slim-budget", Double.toString((all - (1 - budget) * prunable) / all));
+        return List.of(new Setting("--slim-budget", (all - (1 - budget) * prunable) / all));
     }
 
     /**
@@ -184,7 +201,7 @@ public final class Methods {
      * parameters nearest those of b of the prunable ones (only qkv and fc1 shrink, so a budget below
      * 5/12 of the block weights cannot be met and the smallest input is taken).
      */
-    private static List<String> vtp(double budget, DeiTConfig dense) {
+    private static List<Setting> vtp(double budget, DeiTConfig dense) {
         DeiTConfig plain = dense.withTokenSelection(null);
         double all = params(dense, dense.heads(), dense.hidden());
         double target = all - (1 - budget) * prunable(dense);
@@ -200,12 +217,12 @@ public final class Methods {
                 bestError = error;
             }
         }
-        return List.of("--vtp-ratio", Double.toString(best));
+        return List.of(new Setting("--vtp-ratio", best));
     }
 
-    private static List<String> structured(double budget, DeiTConfig dense) {
+    private static List<Setting> structured(double budget, DeiTConfig dense) {
         Structured s = structuredAt(dense, budget);
-        return List.of("--heads", Double.toString(s.headFraction()), "--neurons", Double.toString(s.neuronFraction()));
+        return List.of(new Setting("--heads", s.headFraction()), new Setting("--neurons", s.neuronFraction()));
     }
 
     /**
