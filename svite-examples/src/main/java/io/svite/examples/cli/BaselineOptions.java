@@ -2,15 +2,15 @@ package io.svite.examples.cli;
 
 import io.svite.core.PruningScope;
 import io.svite.core.SparsityDistribution;
-import io.svite.examples.methods.EpochSplit;
-import io.svite.examples.methods.GmpMethod;
-import io.svite.examples.methods.GradualPruning;
-import io.svite.examples.methods.OmpMethod;
-import io.svite.examples.methods.SmallDenseMethod;
-import io.svite.examples.methods.TaylorMethod;
-import io.svite.examples.train.TrainRecipe;
-import io.svite.examples.train.TrainingMethod;
 import io.svite.models.cost.DepthRule;
+import io.svite.models.methods.EpochSplit;
+import io.svite.models.methods.GmpMethod;
+import io.svite.models.methods.GradualPruning;
+import io.svite.models.methods.OmpMethod;
+import io.svite.models.methods.SmallDenseMethod;
+import io.svite.models.methods.TaylorMethod;
+import io.svite.models.methods.TrainRecipe;
+import io.svite.models.methods.TrainingMethod;
 
 import picocli.CommandLine.Option;
 

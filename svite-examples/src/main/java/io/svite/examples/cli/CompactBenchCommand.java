@@ -8,11 +8,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import io.svite.examples.bench.CompactBench;
-import io.svite.examples.report.SavedRun;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiT;
 import io.svite.models.io.DeiTFiles;
 import io.svite.models.io.ModelFileException;
+import io.svite.models.run.SavedRun;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -12,15 +12,15 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-import io.svite.examples.methods.S2viteMethod;
-import io.svite.examples.train.TrainReport;
 import io.svite.models.compact.Compactor;
 import io.svite.models.cost.CostModel;
 import io.svite.models.cost.CostReport;
+import io.svite.models.cost.CountFormat;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.io.DeiTFiles;
+import io.svite.models.methods.S2viteMethod;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -152,8 +152,8 @@ final class CompactCommand implements Callable<Integer> {
         line(sb, "neurons", blocks(compact, false) + " of " + gated.hidden() + " per block");
         line(sb, "parameters", String.format(Locale.ROOT, "%,d → %,d (%.1f %% fewer)", before.params(), after.params(),
                 100 * (1 - (double) after.params() / before.params())));
-        line(sb, "MACs / image", String.format(Locale.ROOT, "%s → %s (%.1f %% fewer)", TrainReport.human(before.macs()),
-                TrainReport.human(after.macs()), 100 * (1 - after.macs() / before.macs())));
+        line(sb, "MACs / image", String.format(Locale.ROOT, "%s → %s (%.1f %% fewer)", CountFormat.human(before.macs()),
+                CountFormat.human(after.macs()), 100 * (1 - after.macs() / before.macs())));
         line(sb, "outputs", String.format(Locale.ROOT, "max |gated − compacted| on 4 random images: %.2e", difference));
         return sb.toString();
     }

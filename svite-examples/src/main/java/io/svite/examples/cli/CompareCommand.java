@@ -1,29 +1,36 @@
 package io.svite.examples.cli;
 
-import io.svite.examples.train.RunFolder;
-import io.svite.examples.train.TrainRecipe;
-import io.svite.examples.train.TrainResult;
+import ai.djl.Device;
+
+import io.svite.core.data.ImageDatasets;
+import io.svite.examples.report.Charts;
 import io.svite.models.deit.DeiTConfig;
+import io.svite.models.methods.BudgetedMethod;
+import io.svite.models.methods.Methods;
+import io.svite.models.methods.TrainRecipe;
+import io.svite.models.run.Comparison;
+import io.svite.models.run.ComparisonTable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code svite compare}: trains several methods one after the other at a matched parameter budget
  * on the same data and seed, each into its own run folder, and writes a comparison table, a CSV and
- * an accuracy-versus-MACs chart.
+ * an accuracy-versus-MACs chart. The library's {@link Comparison} runs the methods and writes the
+ * table; this command parses the options, records each run's options as {@code svite train} would
+ * and redraws the chart after every method.
  */
 @Command(
         name = "compare",
@@ -78,59 +85,82 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> chosen = methods();
         Methods.checkBudget(budget);
-        DeiTConfig dense = DeiTConfig.preset(model);
-        if (!Conversions.DATASETS.contains(dataset)) {
-            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; known: " + String.join(", ", Conversions.DATASETS));
-        }
-        Conversions.device(device);
-        refuseUsedFolder(out);
-        List<List<String>> options = new ArrayList<>();
-        for (String m : chosen) {
-            options.add(Methods.optionsAt(m, budget, dense));
-        }
-        RunFolder folder = RunFolder.create(out);
-        CompareTable table =
-                new CompareTable(model, dataset, budget, epochs, seed, Methods.structuredAt(dense, budget).toString());
-        for (int i = 0; i < chosen.size(); i++) {
-            String m = chosen.get(i);
-            if (!quiet) {
-                System.err.printf(Locale.ROOT, "compare: %s (%d of %d) %s%n", m, i + 1, chosen.size(),
-                        String.join(" ", options.get(i)));
-            }
-            table.add(train(m, options.get(i)));
-            folder.writeAtomically("compare.csv", table.csv());
-            folder.writeAtomically("compare.md", table.markdown());
-            table.chart(out.resolve("accuracy-vs-macs.png"));
-        }
+        DeiTConfig.preset(model);
+        ImageDatasets.checkKind(dataset);
+        Device dev = Conversions.device(device);
+        ComparisonTable table = Comparison.builder()
+                .methods(chosen)
+                .budget(budget)
+                .model(model)
+                .dataset(dataset, data)
+                .epochs(epochs)
+                .batchSize(batchSize)
+                .maxBatches(maxBatches)
+                .seed(seed)
+                .out(out)
+                .device(dev)
+                .progress(quiet ? null : System.err)
+                .recipeOptions(this::recipe)
+                .listener(new Comparison.Listener() {
+                    @Override
+                    public void starting(String method, int index, int count, List<String> options) {
+                        if (!quiet) {
+                            System.err.printf(Locale.ROOT, "compare: %s (%d of %d) %s%n", method, index, count,
+                                    String.join(" ", options));
+                        }
+                    }
+
+                    @Override
+                    public void finished(ComparisonTable.Row row, ComparisonTable rows) throws IOException {
+                        if (!row.ok()) {
+                            System.err.println("compare: " + row.method() + " failed: " + row.error());
+                        }
+                        chart(rows, out.resolve("accuracy-vs-macs.png"));
+                    }
+                })
+                .build()
+                .run();
         System.out.print(json ? table.json() + "\n" : table.markdown());
         return 0;
     }
 
-    /** One method's training, through {@code train} with the same common options. */
-    private CompareTable.Row train(String method, List<String> budgetOptions) {
-        List<String> args = new ArrayList<>(List.of("--method", method, "--model", model, "--dataset", dataset,
+    /**
+     * A method's {@code recipe.json}: the effective options of {@code svite train} with the common
+     * options, the method's folder and its budget options, as if it had been run by hand.
+     */
+    private Map<String, Object> recipe(BudgetedMethod method, TrainRecipe recipe) {
+        List<String> args = new ArrayList<>(List.of("--method", method.name(), "--model", model, "--dataset", dataset,
                 "--epochs", Integer.toString(epochs), "--batch-size", Integer.toString(batchSize), "--max-batches",
-                Integer.toString(maxBatches), "--seed", Long.toString(seed), "--out", out.resolve(method).toString()));
+                Integer.toString(maxBatches), "--seed", Long.toString(seed), "--out", recipe.out()));
         if (data != null) {
             args.addAll(List.of("--data", data.toString()));
         }
         if (device != null) {
             args.addAll(List.of("--device", device));
         }
-        if (quiet) {
-            args.add("--quiet");
+        args.addAll(method.options());
+        CommandLine train = new CommandLine(new TrainCommand());
+        train.parseArgs(args.toArray(new String[0]));
+        return RecipeFile.effective(train.getCommandSpec());
+    }
+
+    /**
+     * Draws the methods that finished, test accuracy against MACs.
+     *
+     * @return false if no method finished (nothing drawn)
+     */
+    static boolean chart(ComparisonTable table, Path png) throws IOException {
+        List<Charts.RunPoint> points = new ArrayList<>();
+        for (ComparisonTable.Row r : table.rows()) {
+            if (r.ok() && Double.isFinite(r.result().testAccuracy())) {
+                points.add(new Charts.RunPoint(r.method(), r.result().macs(), r.result().testAccuracy()));
+            }
         }
-        args.addAll(budgetOptions);
-        try {
-            TrainCommand train = new TrainCommand();
-            new CommandLine(train).parseArgs(args.toArray(new String[0]));
-            TrainResult result = train.execute();
-            return new CompareTable.Row(method, budgetOptions, result, null);
-        } catch (Exception e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            System.err.println("compare: " + method + " failed: " + reason);
-            return new CompareTable.Row(method, budgetOptions, null, reason);
+        if (points.isEmpty()) {
+            return false;
         }
+        Charts.accuracyVsMacs(points, png);
+        return true;
     }
 
     /** The methods of {@code --methods}, each known and given once. */
@@ -150,18 +180,5 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         return List.copyOf(out);
-    }
-
-    private static void refuseUsedFolder(Path dir) throws IOException {
-        if (Files.isRegularFile(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file; give a new or empty folder");
-        }
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException("--out " + dir + " is not empty; give a new or empty folder");
-                }
-            }
-        }
     }
 }

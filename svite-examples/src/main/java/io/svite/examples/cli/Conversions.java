@@ -3,15 +3,11 @@ package io.svite.examples.cli;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 
-import io.svite.examples.data.Cifar10;
-import io.svite.examples.data.FashionMnist;
-import io.svite.examples.data.FolderImageData;
-import io.svite.examples.data.ImageData;
-import io.svite.examples.data.SyntheticImages;
+import io.svite.core.data.ImageData;
+import io.svite.core.data.ImageDatasets;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Where command-line strings become library types (devices, datasets) and where plain numbers are
@@ -22,7 +18,7 @@ import java.util.Optional;
 final class Conversions {
 
     /** The dataset kinds {@code --dataset} accepts. */
-    static final List<String> DATASETS = List.of("fashion-mnist", "cifar10", "folder", "synthetic");
+    static final List<String> DATASETS = ImageDatasets.KINDS;
 
     private Conversions() {}
 
@@ -51,7 +47,7 @@ final class Conversions {
     }
 
     /**
-     * Opens the dataset a {@code --dataset}/{@code --data} pair names.
+     * Opens the dataset a {@code --dataset}/{@code --data} pair names ({@link ImageDatasets#open}).
      *
      * @param dataset the kind, one of {@link #DATASETS}
      * @param data the folder, or null to search the default places (Fashion-MNIST only)
@@ -61,22 +57,7 @@ final class Conversions {
      * @throws IllegalArgumentException for an unknown kind or a kind that needs a folder
      */
     static ImageData openData(String dataset, Path data, int imageSize, long seed) {
-        Optional<Path> dir = Optional.ofNullable(data);
-        switch (dataset) {
-            case "fashion-mnist":
-                return FashionMnist.load(dir);
-            case "cifar10":
-                return Cifar10.load(dir.orElseThrow(() -> new IllegalArgumentException("--dataset cifar10 needs --data DIR")));
-            case "folder":
-                return FolderImageData.open(
-                        dir.orElseThrow(() -> new IllegalArgumentException("--dataset folder needs --data DIR")),
-                        imageSize);
-            case "synthetic":
-                return SyntheticImages.create(10, 2048, 512, 28, seed);
-            default:
-                throw new IllegalArgumentException(
-                        "unknown dataset '" + dataset + "'; known: " + String.join(", ", DATASETS));
-        }
+        return ImageDatasets.open(dataset, data, imageSize, seed);
     }
 
     /**

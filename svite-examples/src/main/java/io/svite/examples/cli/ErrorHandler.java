@@ -1,6 +1,6 @@
 package io.svite.examples.cli;
 
-import io.svite.examples.data.DataException;
+import io.svite.core.data.DataException;
 
 import picocli.CommandLine;
 

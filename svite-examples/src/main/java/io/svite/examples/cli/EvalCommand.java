@@ -7,9 +7,9 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import io.svite.examples.data.ImageData;
-import io.svite.examples.data.InputSpec;
-import io.svite.examples.train.Evaluation;
+import io.svite.core.data.ImageData;
+import io.svite.core.data.InputSpec;
+import io.svite.core.training.Evaluation;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.io.DeiTFiles;

@@ -1,11 +1,11 @@
 package io.svite.examples.cli;
 
-import io.svite.examples.methods.EpochSplit;
-import io.svite.examples.methods.VitSlimMethod;
-import io.svite.examples.methods.VtpMethod;
-import io.svite.examples.train.TrainRecipe;
-import io.svite.examples.train.TrainingMethod;
 import io.svite.models.compact.GlobalThreshold.Measure;
+import io.svite.models.methods.EpochSplit;
+import io.svite.models.methods.TrainRecipe;
+import io.svite.models.methods.TrainingMethod;
+import io.svite.models.methods.VitSlimMethod;
+import io.svite.models.methods.VtpMethod;
 
 import picocli.CommandLine.Option;
 
@@ -23,13 +23,13 @@ final class MaskSearchOptions {
     static final List<String> METHODS = List.of("vit-slim", "vtp");
 
     /** λ of the ℓ1 penalty on the soft masks when --l1 is not given. */
-    static final double DEFAULT_L1 = 1e-4;
+    static final double DEFAULT_L1 = VitSlimMethod.DEFAULT_L1;
 
     /** The kept fraction of the dense cost when --slim-budget is not given. */
-    static final double DEFAULT_SLIM_BUDGET = 0.5;
+    static final double DEFAULT_SLIM_BUDGET = VitSlimMethod.DEFAULT_BUDGET;
 
     /** The pruned fraction of every qkv and fc1 input when neither --vtp-ratio nor --vtp-threshold is given. */
-    static final double DEFAULT_VTP_RATIO = 0.5;
+    static final double DEFAULT_VTP_RATIO = VtpMethod.DEFAULT_RATIO;
 
     @Option(names = "--l1", paramLabel = "LAMBDA", description = "vit-slim, vtp: λ of the ℓ1 penalty λ·Σ|m| on the soft masks during the search (default: 1e-4).")
     Double l1;
@@ -148,17 +148,7 @@ final class MaskSearchOptions {
         if (searchEpochs != null && searchEpochs < 1) {
             throw new IllegalArgumentException("--search-epochs must be >= 1 (or left out for half of --epochs), got " + searchEpochs);
         }
-        if (epochs < 2) {
-            throw new IllegalArgumentException(
-                    method + " searches masks, compacts, then fine-tunes: it needs --epochs 2 or more, got " + epochs);
-        }
-        int search = searchEpochs == null ? epochs / 2 : searchEpochs;
-        if (search >= epochs) {
-            throw new IllegalArgumentException(
-                    "--search-epochs " + search + " leaves no fine-tuning epoch of --epochs " + epochs + "; use at most "
-                            + (epochs - 1));
-        }
-        return new EpochSplit(search, epochs - search);
+        return EpochSplit.ofSearch(method, epochs, searchEpochs == null ? 0 : searchEpochs);
     }
 
     /**

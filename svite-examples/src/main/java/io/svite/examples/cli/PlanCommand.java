@@ -1,35 +1,31 @@
 package io.svite.examples.cli;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 
-import io.svite.core.LayerSparsity;
-import io.svite.core.SparseTrainer;
-import io.svite.core.SparsityReport;
-import io.svite.examples.methods.S2viteMethod;
-import io.svite.examples.methods.SspMethod;
-import io.svite.examples.train.S2viteRecipe;
-import io.svite.examples.train.TrainReport;
-import io.svite.models.cost.CostModel;
-import io.svite.models.cost.CostReport;
-import io.svite.models.deit.DeiT;
+import io.svite.core.Decay;
+import io.svite.core.UnitBudget;
 import io.svite.models.deit.DeiTConfig;
+import io.svite.models.methods.DenseMethod;
+import io.svite.models.methods.EpochSplit;
+import io.svite.models.methods.MethodPlan;
+import io.svite.models.methods.Methods;
+import io.svite.models.methods.PruningPlan;
+import io.svite.models.methods.S2viteMethod;
+import io.svite.models.methods.ShapePlan;
+import io.svite.models.methods.SspMethod;
+import io.svite.models.methods.SviteMethod;
+import io.svite.models.methods.SviteRecipe;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
  * {@code svite plan}: what a method would make of a model, without training — per-layer densities,
- * non-zero parameters, MACs and the saving.
+ * non-zero parameters, MACs and the saving. The plans are the library's ({@link MethodPlan}); this
+ * command turns the options into the method and prints its plan.
  */
 @Command(
         name = "plan",
@@ -52,8 +48,6 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin TokenOptions tokens;
 
-    private String label;
-
     @Mixin BaselineOptions baselines;
 
     @Mixin SspOptions ssp;
@@ -69,108 +63,47 @@ final class PlanCommand implements Callable<Integer> {
         baselines.requireFor(method);
         ssp.requireFor(method);
         masks.requireFor(method);
+        MethodPlan plan = plan(config);
+        System.out.print(json ? new GsonBuilder().setPrettyPrinting().create().toJson(plan.json(model, method)) + "\n"
+                : plan.text(model));
+        return 0;
+    }
+
+    /** The library's plan of the method, from the options a plan depends on (the others are only checked). */
+    private MethodPlan plan(DeiTConfig config) {
         if (MaskSearchOptions.METHODS.contains(method)) {
             sparse.requireUnused(method);
             structured.requireUnused(method);
-            System.out.print(MaskSearchPlan.of(model, method, config, masks).render(json));
-            return 0;
+            return method.equals("vtp")
+                    ? ShapePlan.vtp(config, masks.vtpRatio())
+                    : ShapePlan.vitSlim(config, masks.slimBudget(), masks.measure(), masks.slimPatches());
         }
         if (BaselineOptions.METHODS.contains(method)) {
             sparse.requireOnlySparsity(method);
-            System.out.print(BaselinePlan.of(model, method, config, sparse.sparsity(), baselines).render(json));
-            return 0;
+            return method.equals("small-dense")
+                    ? PruningPlan.smallDense(config, sparse.sparsity(), baselines.depthRule())
+                    : PruningPlan.of(method, config, sparse.sparsity(), baselines.scopeOf(method));
         }
-        SparseTrainer recipe;
-        // a dense model is SViTE at sparsity 0: every selected weight at density 1
-        SparseTrainer dense = SparseTrainer.builder().uniform(0).updateEvery(1).until(1).build();
         switch (method) {
             case "dense":
                 sparse.requireUnused(method);
                 structured.requireUnused(method);
-                recipe = dense;
-                label = "dense";
-                break;
+                return new DenseMethod().plan(config);
             case "svite":
                 structured.requireUnused(method);
-                recipe = SparseTrainer.builder().distribution(sparse.distribution()).updateEvery(1).until(1).build();
-                label = "SViTE " + sparse.distribution();
-                break;
-            case "s2vite": {
+                // only the distribution decides a plan; the schedule options are not read
+                return new SviteMethod(new SviteRecipe(sparse.distribution(), 0, 0, 0.5, Decay.cosine(), 0)).plan(config);
+            case "s2vite":
                 // the compacted model, with SViTE's distribution over its remaining weights under --sparsity
-                S2viteRecipe s2vite = structured.recipe(sparse, 0);
-                config = S2viteMethod.compactedArchitecture(config, s2vite.budget());
-                recipe = s2vite.unstructured() == null
-                        ? dense
-                        : SparseTrainer.builder().distribution(s2vite.unstructured().distribution()).updateEvery(1)
-                                .until(1).build();
-                label = "S2ViTE " + s2vite.budget()
-                        + (s2vite.unstructured() == null ? "" : " + SViTE " + s2vite.unstructured().distribution());
-                break;
-            }
+                return new S2viteMethod(structured.recipe(sparse, 0)).plan(config);
             case "ssp": {
                 // the compacted model SSP fine-tunes: dense, with the budget's heads and neurons
                 sparse.requireUnused(method);
-                io.svite.core.UnitBudget budget = structured.budgetFor(method);
-                ssp.salience(); // validates --salience
-                ssp.batches();
-                config = SspMethod.compactedArchitecture(config, budget);
-                recipe = dense;
-                label = "SSP " + budget + ", compacted";
-                break;
+                UnitBudget budget = structured.budgetFor(method);
+                return new SspMethod(budget, ssp.salience(), new EpochSplit(1, 1), ssp.batches()).plan(config);
             }
             default:
-                throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", TrainCommand.METHODS));
+                throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", Methods.names()));
         }
-        SparsityReport plan;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            DeiT deit = DeiT.of(config);
-            deit.initialize(
-                    manager, DataType.FLOAT32, new Shape(1, config.channels(), config.imageSize(), config.imageSize()));
-            plan = recipe.plan(deit);
-        }
-        CostReport cost = CostModel.of(config).estimate(plan.densities());
-        System.out.print(json ? json(plan, cost) + "\n" : text(plan, cost));
-        return 0;
-    }
-
-    private String json(SparsityReport plan, CostReport cost) {
-        JsonObject o = new JsonObject();
-        o.addProperty("model", model);
-        o.addProperty("method", method);
-        o.addProperty("params", cost.params());
-        o.addProperty("denseParams", cost.denseParams());
-        o.addProperty("macs", cost.macs());
-        o.addProperty("denseMacs", cost.denseMacs());
-        o.addProperty("macsSaving", cost.macsSaving());
-        if (cost.keptPatches() < cost.patches()) {
-            o.addProperty("keptPatches", cost.keptPatches());
-            o.addProperty("patches", cost.patches());
-        }
-        JsonArray layers = new JsonArray();
-        for (LayerSparsity l : plan.layers()) {
-            JsonObject j = new JsonObject();
-            j.addProperty("name", l.name());
-            JsonArray shape = new JsonArray();
-            l.shape().forEach(shape::add);
-            j.add("shape", shape);
-            j.addProperty("density", l.density());
-            layers.add(j);
-        }
-        o.add("layers", layers);
-        return new GsonBuilder().setPrettyPrinting().create().toJson(o);
-    }
-
-    private String text(SparsityReport plan, CostReport cost) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-15s %s, %s%n", "plan", model, label));
-        if (cost.keptPatches() < cost.patches()) {
-            sb.append(String.format(Locale.ROOT, "%-15s %d of %d patches kept%n", "tokens", cost.keptPatches(), cost.patches()));
-        }
-        sb.append(String.format(Locale.ROOT, "%-15s %,d non-zero of %,d dense (%.1f %% saved)%n", "parameters",
-                cost.params(), cost.denseParams(), 100 * cost.paramsSaving()));
-        sb.append(String.format(Locale.ROOT, "%-15s %s of %s dense (%.1f %% saved)%n%n", "MACs / image",
-                TrainReport.human(cost.macs()), TrainReport.human(cost.denseMacs()), 100 * cost.macsSaving()));
-        sb.append(plan.text());
-        return sb.toString();
     }
 }

@@ -1,7 +1,6 @@
 package io.svite.examples.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
+import io.svite.models.run.RecipeJson;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -29,7 +28,8 @@ import java.util.TreeSet;
  *
  * <p>{@code svite train --config FILE} reads it as the default value of every option it names; flags
  * on the command line override it. Every run writes its effective recipe ({@link #effective}) as
- * {@code recipe.json}, which {@code --config} reads back to repeat the run exactly.
+ * {@code recipe.json} (the library's {@link RecipeJson}), which {@code --config} reads back to
+ * repeat the run exactly.
  */
 public final class RecipeFile {
 
@@ -145,8 +145,7 @@ public final class RecipeFile {
      * @return pretty-printed JSON
      */
     public static String effectiveJson(CommandSpec spec) {
-        Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
-        return gson.toJson(effective(spec)) + "\n";
+        return RecipeJson.toJson(effective(spec));
     }
 
     /**

@@ -10,12 +10,12 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-import io.svite.examples.data.DataException;
-import io.svite.examples.data.ImageData;
-import io.svite.examples.data.InputSpec;
+import io.svite.core.data.DataException;
+import io.svite.core.data.ImageData;
+import io.svite.core.data.InputSpec;
 import io.svite.examples.report.ReportWriter;
-import io.svite.examples.report.SavedRun;
 import io.svite.models.deit.DeiTConfig;
+import io.svite.models.run.SavedRun;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -2,9 +2,9 @@ package io.svite.examples.cli;
 
 import io.svite.core.UnitBudget;
 import io.svite.core.UnitCriterion;
-import io.svite.examples.train.S2viteRecipe;
-import io.svite.examples.train.SviteRecipe;
 import io.svite.models.deit.DeiTUnits;
+import io.svite.models.methods.S2viteRecipe;
+import io.svite.models.methods.SviteRecipe;
 
 import picocli.CommandLine.Option;
 

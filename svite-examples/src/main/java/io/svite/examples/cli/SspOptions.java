@@ -1,6 +1,6 @@
 package io.svite.examples.cli;
 
-import io.svite.examples.methods.SspMethod;
+import io.svite.models.methods.SspMethod;
 
 import picocli.CommandLine.Option;
 

@@ -35,7 +35,19 @@ public final class Svite implements Runnable {
      * @return the exit status
      */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Svite());
+        return run(CommandLine.defaultFactory(), args);
+    }
+
+    /**
+     * Runs the command line with commands made by a factory (tests: a {@code train} whose
+     * checkpoints go to a slow disk) and returns its exit status.
+     *
+     * @param factory makes the command objects
+     * @param args the arguments
+     * @return the exit status
+     */
+    static int run(CommandLine.IFactory factory, String... args) {
+        CommandLine cli = new CommandLine(new Svite(), factory);
         cli.setExecutionExceptionHandler(new ErrorHandler());
         cli.setParameterExceptionHandler(new ErrorHandler());
         java.nio.file.Path config = RecipeFile.configArgument(args);

@@ -2,7 +2,7 @@ package io.svite.examples.cli;
 
 import io.svite.core.Decay;
 import io.svite.core.SparsityDistribution;
-import io.svite.examples.train.SviteRecipe;
+import io.svite.models.methods.SviteRecipe;
 
 import picocli.CommandLine.Option;
 

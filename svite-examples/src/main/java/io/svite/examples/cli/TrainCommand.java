@@ -2,21 +2,22 @@ package io.svite.examples.cli;
 
 import ai.djl.Device;
 
-import io.svite.examples.data.ImageData;
-import io.svite.examples.checkpoint.CheckpointStore;
-import io.svite.examples.train.CheckpointPolicy;
-import io.svite.examples.train.RunFolder;
-import io.svite.examples.train.TrainRecipe;
-import io.svite.examples.train.TrainReport;
-import io.svite.examples.train.TrainResult;
-import io.svite.examples.train.TrainingMethod;
-import io.svite.examples.train.TrainingRun;
-import io.svite.examples.methods.DenseMethod;
-import io.svite.examples.methods.S2viteMethod;
-import io.svite.examples.methods.SspMethod;
-import io.svite.examples.methods.SviteMethod;
-import io.svite.examples.train.S2viteRecipe;
+import io.svite.core.UnitBudget;
+import io.svite.core.checkpoint.Storage;
+import io.svite.core.data.ImageData;
+import io.svite.core.training.CheckpointPolicy;
 import io.svite.models.deit.DeiTConfig;
+import io.svite.models.methods.DenseMethod;
+import io.svite.models.methods.Methods;
+import io.svite.models.methods.S2viteMethod;
+import io.svite.models.methods.S2viteRecipe;
+import io.svite.models.methods.SspMethod;
+import io.svite.models.methods.SviteMethod;
+import io.svite.models.methods.TrainRecipe;
+import io.svite.models.methods.TrainingMethod;
+import io.svite.models.run.TrainReport;
+import io.svite.models.run.TrainResult;
+import io.svite.models.run.TrainingRun;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -118,6 +119,23 @@ final class TrainCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /** Where checkpoints are written (tests: a slow disk, to interrupt a write). */
+    private final Storage storage;
+
+    /** The command, writing checkpoints to the local disk. */
+    TrainCommand() {
+        this(Storage.local());
+    }
+
+    /**
+     * The command with checkpoints written through another storage.
+     *
+     * @param storage where the checkpoints' bytes go
+     */
+    TrainCommand(Storage storage) {
+        this.storage = storage;
+    }
+
     /** Options that may differ when a run is resumed: they do not change what is computed. */
     static final Set<String> CHANGEABLE_ON_RESUME = Set.of("checkpoint-every", "keep-checkpoints", "device");
 
@@ -130,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * Runs the training the options describe (writing the run folder, if any) without printing the
-     * report; {@code svite compare} calls it once per method.
+     * report.
      *
      * @return the run's result
      * @throws Exception for bad options (IllegalArgumentException), data or file errors
@@ -159,25 +177,18 @@ final class TrainCommand implements Callable<Integer> {
                         tokens.selection());
         TrainingMethod trainingMethod = method(recipe);
         DeiTConfig.preset(recipe.model()); // fail on an unknown model before loading any data
-        Device dev = device(device);
+        Device dev = Conversions.device(device);
         CheckpointPolicy policy = checkpointPolicy();
-        try (ImageData images = openData(recipe)) {
-            TrainingRun run = new TrainingRun(recipe, images, dev, quiet ? null : System.err);
-            run.check(trainingMethod); // everything that can be refused is refused before anything is written
-            RunFolder folder = null;
+        try (ImageData images = TrainingRun.openData(recipe)) {
+            TrainingRun run = new TrainingRun(recipe, images, dev, quiet ? null : System.err).withStorage(storage);
             if (resume != null) {
-                folder = RunFolder.existing(resume);
-            } else if (out != null) {
-                refuseFolderWithCheckpoints(out);
-                folder = RunFolder.create(out);
-                folder.writeAtomically("recipe.json", RecipeFile.effectiveJson(spec));
+                return run.resumeIn(trainingMethod, resume, policy);
             }
-            TrainResult result =
-                    resume != null ? run.resume(trainingMethod, folder, policy) : run.run(trainingMethod, folder, policy);
-            if (folder != null) {
-                folder.writeResult(result);
+            if (out != null) {
+                return run.runInto(trainingMethod, out, policy, RecipeFile.effective(spec));
             }
-            return result;
+            run.check(trainingMethod);
+            return run.run(trainingMethod, null, policy);
         }
     }
 
@@ -208,7 +219,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             case "ssp": {
                 sparse.requireUnused(method);
-                io.svite.core.UnitBudget budget = structured.budgetFor(method);
+                UnitBudget budget = structured.budgetFor(method);
                 // a budget that leaves a block without a head or neuron fails here, before any data is read
                 SspMethod.compactedArchitecture(DeiTConfig.preset(recipe.model()), budget);
                 return new SspMethod(budget, ssp.salience(), baselines.split(method, recipe), ssp.batches());
@@ -274,28 +285,6 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** A new run must not mix its checkpoints with an earlier run's. */
-    private static void refuseFolderWithCheckpoints(Path dir) throws java.io.IOException {
-        java.util.List<Path> existing = CheckpointStore.in(dir).list();
-        if (!existing.isEmpty()) {
-            throw new IllegalArgumentException(
-                    dir + " already holds checkpoints of a run (newest: " + existing.get(existing.size() - 1).getFileName()
-                            + "); resume it with 'svite train --resume " + dir + "' or choose another --out");
-        }
-    }
-
     /** The methods {@code --method} accepts: the registry's, in its order. */
-    static final java.util.List<String> METHODS = Methods.names();
-
-    static ImageData openData(TrainRecipe recipe) {
-        return Conversions.openData(
-                recipe.dataset(),
-                recipe.data() == null ? null : Paths.get(recipe.data()),
-                DeiTConfig.preset(recipe.model()).imageSize(),
-                recipe.seed());
-    }
-
-    static Device device(String name) {
-        return Conversions.device(name);
-    }
+    static final List<String> METHODS = Methods.names();
 }

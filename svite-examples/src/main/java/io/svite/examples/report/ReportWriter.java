@@ -10,6 +10,8 @@ import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.io.DeiTFiles;
 import io.svite.models.io.ModelFileException;
+import io.svite.models.run.LayerDensities;
+import io.svite.models.run.SavedRun;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -130,7 +132,9 @@ public final class ReportWriter {
         Files.createDirectories(dir);
         if (!run.epochs().isEmpty()) {
             Path png = dir.resolve("curves.png");
-            Charts.trainingCurves(run.epochs(), png);
+            Charts.trainingCurves(run.epochs().stream()
+                    .map(e -> new Charts.EpochPoint(e.epoch(), e.trainLoss(), e.trainAccuracy(), e.testAccuracy()))
+                    .toList(), png);
             pictures.add(new Picture(png, name, "training loss, training and test accuracy per epoch ("
                     + run.epochs().size() + " epochs)"));
         } else {

@@ -166,11 +166,11 @@ class BadInputTest {
                         "token keep ratio must be in (0, 1], got 0.0"),
                 org.junit.jupiter.params.provider.Arguments.of("a negative checkpoint interval",
                         (org.junit.jupiter.api.function.Executable) () ->
-                                new io.svite.examples.train.CheckpointPolicy(-1, 3),
+                                new io.svite.core.training.CheckpointPolicy(-1, 3),
                         "checkpoint interval must be >= 1 step"),
                 org.junit.jupiter.params.provider.Arguments.of("keeping no checkpoint",
                         (org.junit.jupiter.api.function.Executable) () ->
-                                new io.svite.examples.train.CheckpointPolicy(10, 0),
+                                new io.svite.core.training.CheckpointPolicy(10, 0),
                         "must keep at least 1 checkpoint, got 0"));
     }
 

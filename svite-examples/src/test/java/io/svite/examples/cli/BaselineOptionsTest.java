@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 
-import io.svite.examples.methods.GmpMethod;
-import io.svite.examples.methods.OmpMethod;
-import io.svite.examples.methods.SmallDenseMethod;
-import io.svite.examples.methods.TaylorMethod;
-import io.svite.examples.train.TrainRecipe;
-import io.svite.examples.train.TrainingMethod;
+import io.svite.models.methods.GmpMethod;
+import io.svite.models.methods.OmpMethod;
+import io.svite.models.methods.SmallDenseMethod;
+import io.svite.models.methods.TaylorMethod;
+import io.svite.models.methods.TrainRecipe;
+import io.svite.models.methods.TrainingMethod;
 
 import org.junit.jupiter.api.Test;
 

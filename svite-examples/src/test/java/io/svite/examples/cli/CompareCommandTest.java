@@ -9,11 +9,16 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import io.svite.models.deit.BlockShape;
-import io.svite.examples.methods.VtpMethod;
 import io.svite.models.cost.CostModel;
+import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.io.DeiTFiles;
+import io.svite.models.methods.BudgetedMethod;
+import io.svite.models.methods.Methods;
+import io.svite.models.methods.TrainRecipe;
+import io.svite.models.methods.TrainingMethod;
+import io.svite.models.methods.VtpMethod;
+import io.svite.models.run.ComparisonTable;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.imageio.ImageIO;
 
 class CompareCommandTest {
@@ -40,7 +44,7 @@ class CompareCommandTest {
     /** The CSV's rows (after the header), split on commas outside quotes. */
     private static List<List<String>> csv(Path file) throws Exception {
         List<String> lines = Files.readAllLines(file);
-        assertEquals(CompareTable.CSV_HEADER, lines.get(0));
+        assertEquals(ComparisonTable.CSV_HEADER, lines.get(0));
         List<List<String>> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             List<String> fields = new ArrayList<>();
@@ -218,5 +222,29 @@ class CompareCommandTest {
         // one input dimension of qkv and fc1 in every block: 6 · (3·96 + 4·96) parameters
         double step = 6 * (3 * 96 + 4 * 96);
         assertTrue(Math.abs(params - target) <= step / 2 + 1e-9, ratio + " gives " + params + ", target " + target);
+    }
+
+    @Test
+    void theLibrarysRegistryBuildsTheMethodsTrainBuildsFromTheBudgetOptions() {
+        DeiTConfig mini = DeiTConfig.mini();
+        TrainRecipe d = TrainRecipe.defaults();
+        TrainRecipe recipe = new TrainRecipe("deit-mini", "synthetic", null, 2, 8, 2, d.learningRate(),
+                d.minLearningRate(), d.weightDecay(), d.warmupEpochs(), d.labelSmoothing(), -1, 7, null);
+        for (double budget : new double[] {0.3, 0.5}) {
+            for (String method : Methods.names()) {
+                BudgetedMethod at = Methods.at(method, budget, mini, recipe);
+                assertEquals(Methods.optionsAt(method, budget, mini), at.options());
+                List<String> args = new ArrayList<>(List.of("--method", method, "--dataset", "synthetic", "--epochs", "2",
+                        "--seed", "7"));
+                args.addAll(at.options());
+                TrainCommand train = new TrainCommand();
+                new picocli.CommandLine(train).parseArgs(args.toArray(new String[0]));
+                TrainingMethod parsed = train.method(recipe);
+                assertEquals(parsed.name(), at.method().name(), method);
+                assertEquals(parsed.settings(), at.method().settings(), method + " at " + budget);
+                assertEquals(parsed.describe(), at.method().describe(), method + " at " + budget);
+                assertEquals(parsed.architecture(mini), at.method().architecture(mini), method + " at " + budget);
+            }
+        }
     }
 }

@@ -17,11 +17,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import io.svite.core.SavedMasks;
-import io.svite.examples.report.LayerDensities;
 import io.svite.examples.report.MaskImages;
 import io.svite.models.compact.Compactor;
 import io.svite.models.deit.DeiT;
 import io.svite.models.io.DeiTFiles;
+import io.svite.models.run.LayerDensities;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import javax.imageio.ImageIO;
 
 class ReportCommandTest {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.svite.examples.train.S2viteRecipe;
+import io.svite.models.methods.S2viteRecipe;
 
 import org.junit.jupiter.api.Test;
 

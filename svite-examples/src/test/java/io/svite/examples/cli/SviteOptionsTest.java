@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.svite.core.Decay;
 import io.svite.core.SparsityDistribution;
-import io.svite.examples.train.SviteRecipe;
+import io.svite.models.methods.SviteRecipe;
 
 import org.junit.jupiter.api.Test;
 

@@ -10,7 +10,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import io.svite.examples.checkpoint.CheckpointStore;
+import io.svite.core.checkpoint.CheckpointStore;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,11 +122,10 @@ class TrainCommandResumeTest {
                 command.add("-D" + p + "=" + System.getProperty(p));
             }
         }
-        // test-only: the checkpoint writer sleeps before each file, so the kill lands inside a write
-        command.add("-Dsvite.checkpoint.pauseMillis=1500");
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-        command.add(Svite.class.getName());
+        // the checkpoint disk sleeps before each file, so the kill lands inside a write
+        command.add(SlowCheckpoints.class.getName());
         command.addAll(RECIPE);
         command.addAll(List.of("--out", run.toString(), "--quiet"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

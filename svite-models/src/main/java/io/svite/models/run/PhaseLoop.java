@@ -1,0 +1,206 @@
+package io.svite.models.run;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.TrainingConfig;
+import ai.djl.training.tracker.Tracker;
+
+import io.svite.core.training.Checkpointable;
+import io.svite.core.training.DeviceAccumulator;
+import io.svite.core.training.EpochMetrics;
+import io.svite.core.training.LabelSmoothingLoss;
+import io.svite.core.training.LearningRates;
+import io.svite.core.training.Optimizers;
+import io.svite.core.training.ProgressPrinter;
+import io.svite.core.training.StatefulOptimizer;
+import io.svite.core.training.StepSeeds;
+import io.svite.models.deit.DeiT;
+import io.svite.models.methods.TrainRecipe;
+import io.svite.models.methods.TrainingPhase;
+import io.svite.models.tokens.TemperatureListener;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Trains the phases of a run, one after the other: the shared configuration of each phase (the
+ * label-smoothed loss, the project's AdamW with warm-up and cosine decay over the phase, the
+ * accumulating listener, the token temperature), decorated by the phase; the restore of a phase
+ * from its checkpoint; the epochs with their evaluation, summary line, metrics callback and
+ * checkpoint.
+ */
+final class PhaseLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PhaseLoop.class);
+
+    private final RunInputs in;
+    private final RunLedger ledger;
+    private final RunCheckpoints checkpoints;
+    private final Consumer<List<EpochMetrics>> afterEpoch;
+    private final DivergenceGuard guard;
+    private final PhaseCheckpointer checkpointer;
+    private final EpochLoop epochs;
+    private int phasesStarted;
+
+    PhaseLoop(RunInputs in, RunLedger ledger, RunCheckpoints checkpoints, Consumer<List<EpochMetrics>> afterEpoch) {
+        this.in = in;
+        this.ledger = ledger;
+        this.checkpoints = checkpoints;
+        this.afterEpoch = afterEpoch == null ? h -> {} : afterEpoch;
+        this.guard = new DivergenceGuard(checkpoints, in.batchesPerEpoch());
+        this.checkpointer = new PhaseCheckpointer(checkpoints, ledger, guard, in.batchesPerEpoch(), in.recipe().seed());
+        this.epochs = new EpochLoop(in, ledger, guard, checkpointer);
+    }
+
+    /**
+     * Trains a model for the next phase of the run (see {@code MethodContext.train}).
+     *
+     * @param model the model; initialised here if it is not yet
+     * @param phase the phase
+     * @return the phase's epochs
+     */
+    List<EpochMetrics> train(Model model, TrainingPhase phase) {
+        int phaseIndex = phasesStarted++;
+        TrainRecipe recipe = in.recipe();
+        long batchesPerEpoch = in.batchesPerEpoch();
+        long steps = phase.epochs() * batchesPerEpoch;
+        DeiT deit = (DeiT) model.getBlock();
+        PhaseRestore restore = restoreFor(phaseIndex);
+        RunManifest at = restore == null ? null : restore.manifest();
+        if (at != null) {
+            restore.checkPhase(phase, batchesPerEpoch);
+            ledger.restore(at);
+        }
+        Tracker learningRate = LearningRates.warmupCosine(phase.epochs(), batchesPerEpoch, recipe.warmupEpochs(),
+                recipe.learningRate(), recipe.minLearningRate());
+        List<EpochMetrics> done = new ArrayList<>();
+        try (DeviceAccumulator trainAcc = new DeviceAccumulator(in.device());
+                DeviceAccumulator testAcc = new DeviceAccumulator(in.device())) {
+            StatefulOptimizer optimizer =
+                    Optimizers.adamW()
+                            .learningRate(learningRate)
+                            .weightDecay((float) recipe.weightDecay())
+                            .decayWeightsOnly(model.getBlock())
+                            .build();
+            DefaultTrainingConfig base =
+                    new DefaultTrainingConfig(new LabelSmoothingLoss((float) recipe.labelSmoothing()))
+                            .optOptimizer(optimizer)
+                            .optDevices(new Device[] {in.device()})
+                            .addTrainingListeners(EpochLoop.accumulating(trainAcc));
+            if (deit.config().tokenSelection() != null) {
+                base.addTrainingListeners(
+                        at == null ? TemperatureListener.of(steps) : TemperatureListener.resumingAt(steps, at.phaseStep()));
+            }
+            TrainingConfig config = phase.decorator().decorate(base, model.getBlock(), steps);
+            PhaseState run = new PhaseState(phaseIndex, phase, model, optimizer, checkpointables(config));
+            run.start = ledger.globalStep() - (at == null ? 0 : at.phaseStep());
+            run.step = at == null ? 0 : at.phaseStep();
+            if (at != null) {
+                restore.readStates(run.states);
+                if (!model.getBlock().isInitialized()) {
+                    model.getBlock().initialize(model.getNDManager(), model.getDataType(), in.inputShape());
+                }
+                restore.loadWeights(model.getBlock(), deit.config());
+            }
+            StepSeeds.apply(recipe.seed(), phaseIndex, StepSeeds.INITIALISATION);
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(in.inputShape());
+                int firstEpoch = 1;
+                long firstBatch = 0;
+                if (at != null) {
+                    restore.loadOptimizer(optimizer, model.getBlock());
+                    trainAcc.restore(at.accumulator());
+                    in.sampler().seek(at.samplerEpoch(), at.samplerSkip());
+                    firstEpoch = at.epochsDone() + 1;
+                    firstBatch = at.batchesDone();
+                    done.addAll(ledger.epochsOf(phaseIndex));
+                    LOG.info("phase '{}' continues from checkpoint {} at step {} of {}", phase.name(), restore.name(),
+                            at.phaseStep(), steps);
+                }
+                for (int e = firstEpoch; e <= phase.epochs(); e++) {
+                    done.add(epoch(trainer, run, trainAcc, testAcc, learningRate, e, e == firstEpoch ? firstBatch : 0));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot resume phase '" + phase.name() + "' from its checkpoint: " + e.getMessage(), e);
+        }
+        StepSeeds.apply(recipe.seed(), phaseIndex, StepSeeds.AFTER_PHASE);
+        return done;
+    }
+
+    /** Trains, checks and evaluates one epoch, shows and records its metrics and checkpoints its end. */
+    private EpochMetrics epoch(Trainer trainer, PhaseState run, DeviceAccumulator trainAcc, DeviceAccumulator testAcc,
+            Tracker learningRate, int e, long firstBatch) {
+        long epochStart = System.nanoTime();
+        epochs.train(trainer, trainAcc, run, e, firstBatch);
+        guard.checkFinite(trainAcc, run, e, ledger.globalStep());
+        epochs.evaluate(trainer, testAcc);
+        trainer.notifyListeners(listener -> listener.onEpoch(trainer));
+        double seconds = (System.nanoTime() - epochStart) / 1e9;
+        EpochMetrics m =
+                new EpochMetrics(
+                        ledger.epochs() + 1,
+                        run.phase.name(),
+                        trainAcc.meanLoss(),
+                        trainAcc.accuracy(),
+                        testAcc.accuracy(),
+                        learningRate.getNewValue(Math.toIntExact(e * in.batchesPerEpoch())),
+                        seconds);
+        ledger.add(run.index, m);
+        in.progress().endLine(
+                String.format(
+                        Locale.ROOT,
+                        "%sepoch %d/%d  loss %.4f  train acc %.2f%%  test acc %.2f%%  (%s)",
+                        run.label(),
+                        e,
+                        run.phase.epochs(),
+                        m.trainLoss(),
+                        100 * m.trainAccuracy(),
+                        100 * m.testAccuracy(),
+                        ProgressPrinter.formatDuration(seconds)));
+        trainAcc.reset();
+        testAcc.reset();
+        afterEpoch.accept(ledger.history());
+        if (checkpointer.enabled()) {
+            checkpointer.save(run, trainAcc, e, 0, in.sampler().nextEpoch(), 0);
+        }
+        return m;
+    }
+
+    private PhaseRestore restoreFor(int phaseIndex) {
+        if (checkpoints == null) {
+            return null;
+        }
+        try {
+            return checkpoints.restoreFor(phaseIndex);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the checkpoint of phase " + phaseIndex + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The phase's configuration, its listeners and its optimizer, where they carry their own state. */
+    static List<Checkpointable> checkpointables(TrainingConfig config) {
+        List<Checkpointable> out = new ArrayList<>();
+        List<Object> parts = new ArrayList<>();
+        parts.add(config);
+        parts.add(config.getOptimizer());
+        parts.addAll(config.getTrainingListeners());
+        for (Object part : parts) {
+            if (part instanceof Checkpointable && out.stream().noneMatch(c -> c == part)) {
+                out.add((Checkpointable) part);
+            }
+        }
+        RunCheckpoints.names(out);
+        return out;
+    }
+}
