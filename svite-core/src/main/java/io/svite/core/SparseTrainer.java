@@ -1,5 +1,8 @@
 package io.svite.core;
 
+import io.svite.core.criteria.GrowCriterion;
+import io.svite.core.structured.UnitCriterion;
+
 import io.svite.core.engine.MaskPolicy;
 import io.svite.core.engine.MaskedOptimizer;
 import io.svite.core.engine.SparseEngine;

@@ -2,7 +2,7 @@ package io.svite.examples;
 
 import ai.djl.engine.Engine;
 
-import io.svite.core.UnitBudget;
+import io.svite.core.structured.UnitBudget;
 import io.svite.core.data.ImageData;
 import io.svite.core.training.CheckpointPolicy;
 import io.svite.models.deit.DeiTConfig;

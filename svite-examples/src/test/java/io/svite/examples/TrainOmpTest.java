@@ -3,7 +3,7 @@ package io.svite.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.svite.core.PruningScope;
+import io.svite.core.distribution.PruningScope;
 import io.svite.core.training.EpochMetrics;
 import io.svite.models.methods.EpochSplit;
 import io.svite.models.methods.OmpMethod;

@@ -2,7 +2,7 @@ package io.svite.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.svite.core.UnitBudget;
+import io.svite.core.structured.UnitBudget;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiTUnits;
 import io.svite.models.methods.EpochSplit;

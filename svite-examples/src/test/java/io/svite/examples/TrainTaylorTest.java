@@ -2,7 +2,7 @@ package io.svite.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.svite.core.PruningScope;
+import io.svite.core.distribution.PruningScope;
 import io.svite.models.methods.GradualPruning;
 import io.svite.models.methods.TaylorMethod;
 import io.svite.models.run.TrainResult;

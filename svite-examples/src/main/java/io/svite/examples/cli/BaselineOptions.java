@@ -1,7 +1,7 @@
 package io.svite.examples.cli;
 
-import io.svite.core.PruningScope;
-import io.svite.core.SparsityDistribution;
+import io.svite.core.distribution.PruningScope;
+import io.svite.core.distribution.SparsityDistribution;
 import io.svite.models.cost.DepthRule;
 import io.svite.models.methods.EpochSplit;
 import io.svite.models.methods.GmpMethod;

@@ -2,8 +2,8 @@ package io.svite.examples.cli;
 
 import com.google.gson.GsonBuilder;
 
-import io.svite.core.Decay;
-import io.svite.core.UnitBudget;
+import io.svite.core.schedule.Decay;
+import io.svite.core.structured.UnitBudget;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.methods.DenseMethod;
 import io.svite.models.methods.EpochSplit;

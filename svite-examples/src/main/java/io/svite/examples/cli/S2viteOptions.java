@@ -1,7 +1,7 @@
 package io.svite.examples.cli;
 
-import io.svite.core.UnitBudget;
-import io.svite.core.UnitCriterion;
+import io.svite.core.structured.UnitBudget;
+import io.svite.core.structured.UnitCriterion;
 import io.svite.models.deit.DeiTUnits;
 import io.svite.models.methods.S2viteRecipe;
 import io.svite.models.methods.SviteRecipe;
@@ -79,7 +79,7 @@ final class S2viteOptions {
                 schedule.pruneFraction(),
                 schedule.decay(),
                 neuronPrune(),
-                scoreWindow == null ? io.svite.core.StructuredTrainer.DEFAULT_SCORE_WINDOW : scoreWindow,
+                scoreWindow == null ? io.svite.core.SparseTrainer.DEFAULT_SCORE_WINDOW : scoreWindow,
                 forceSwap == null || !forceSwap,
                 unitSeed == null ? seed : unitSeed,
                 unstructured);

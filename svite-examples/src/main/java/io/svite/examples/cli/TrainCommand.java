@@ -2,7 +2,7 @@ package io.svite.examples.cli;
 
 import ai.djl.Device;
 
-import io.svite.core.UnitBudget;
+import io.svite.core.structured.UnitBudget;
 import io.svite.core.checkpoint.Storage;
 import io.svite.core.data.ImageData;
 import io.svite.core.training.CheckpointPolicy;

@@ -5,7 +5,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
-import io.svite.core.SavedMasks;
+import io.svite.core.checkpoint.SavedMasks;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.io.DeiTFiles;

@@ -158,7 +158,7 @@ class BadInputTest {
                         "keeps floor(3 × 0.2) = 0 of 3 heads in block 0"),
                 org.junit.jupiter.params.provider.Arguments.of("an update schedule that ends before it starts",
                         (org.junit.jupiter.api.function.Executable) () ->
-                                io.svite.core.UpdateSchedule.builder().every(10).from(500).until(100).build(),
+                                io.svite.core.schedule.UpdateSchedule.builder().every(10).from(500).until(100).build(),
                         "end step 100 must be after the start step 500"),
                 org.junit.jupiter.params.provider.Arguments.of("a token ratio of 0",
                         (org.junit.jupiter.api.function.Executable) () ->

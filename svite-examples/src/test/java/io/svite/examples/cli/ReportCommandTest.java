@@ -16,7 +16,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import io.svite.core.SavedMasks;
+import io.svite.core.checkpoint.SavedMasks;
 import io.svite.examples.report.MaskImages;
 import io.svite.models.compact.Compactor;
 import io.svite.models.deit.DeiT;

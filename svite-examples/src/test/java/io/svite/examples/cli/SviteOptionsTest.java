@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.svite.core.Decay;
-import io.svite.core.SparsityDistribution;
+import io.svite.core.schedule.Decay;
+import io.svite.core.distribution.SparsityDistribution;
 import io.svite.models.methods.SviteRecipe;
 
 import org.junit.jupiter.api.Test;

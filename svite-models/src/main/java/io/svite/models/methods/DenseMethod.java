@@ -2,7 +2,7 @@ package io.svite.models.methods;
 
 import ai.djl.Model;
 
-import io.svite.core.SparsityDistribution;
+import io.svite.core.distribution.SparsityDistribution;
 import io.svite.models.deit.DeiTConfig;
 
 /** Plain dense training: one phase, every weight trained. */

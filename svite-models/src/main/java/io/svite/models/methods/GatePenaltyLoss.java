@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.loss.Loss;
 
-import io.svite.core.Scalars;
+import io.svite.core.ndarray.Scalars;
 
 import java.util.List;
 

@@ -16,8 +16,8 @@ import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.Pair;
 
-import io.svite.core.UnitGroup;
-import io.svite.core.UnitScores;
+import io.svite.core.structured.UnitGroup;
+import io.svite.core.structured.UnitScores;
 import io.svite.core.data.InputSpec;
 import io.svite.core.data.SeededSampler;
 import io.svite.core.training.LabelSmoothingLoss;

@@ -4,12 +4,12 @@ import ai.djl.Model;
 
 import com.google.gson.JsonObject;
 
-import io.svite.core.PruneCriterion;
-import io.svite.core.PruningSchedule;
-import io.svite.core.PruningScope;
-import io.svite.core.PruningTrainer;
-import io.svite.core.PruningTrainingConfig;
-import io.svite.core.SparsityReport;
+import io.svite.core.criteria.PruneCriterion;
+import io.svite.core.schedule.PruningSchedule;
+import io.svite.core.distribution.PruningScope;
+import io.svite.core.SparseTrainer;
+import io.svite.core.SparseTrainingConfig;
+import io.svite.core.report.SparsityReport;
 import io.svite.models.deit.DeiTConfig;
 
 import java.util.Locale;
@@ -61,11 +61,11 @@ public final class GmpMethod implements TrainingMethod {
      * @param totalSteps the run's optimizer steps
      * @return the recipe
      */
-    public PruningTrainer pruning(long totalSteps) {
-        return PruningTrainer.builder()
-                .schedule(gradual.schedule(totalSteps, sparsity))
-                .scope(scope)
-                .criterion(PruneCriterion.magnitude())
+    public SparseTrainer pruning(long totalSteps) {
+        return SparseTrainer.builder()
+                .pruning(gradual.schedule(totalSteps, sparsity))
+                .pruningScope(scope)
+                .prune(PruneCriterion.magnitude())
                 .build();
     }
 
@@ -78,7 +78,7 @@ public final class GmpMethod implements TrainingMethod {
     @Override
     public MethodOutcome train(MethodContext ctx) {
         Model model = ctx.newModel(ctx.architecture());
-        PruningTrainingConfig[] run = new PruningTrainingConfig[1];
+        SparseTrainingConfig[] run = new SparseTrainingConfig[1];
         ctx.train(
                 model,
                 new TrainingPhase("train", ctx.recipe().epochs(), (base, block, steps) -> run[0] = pruning(steps).configure(base)));

@@ -1,6 +1,6 @@
 package io.svite.models.methods;
 
-import io.svite.core.PruningSchedule;
+import io.svite.core.schedule.PruningSchedule;
 
 import java.util.Locale;
 

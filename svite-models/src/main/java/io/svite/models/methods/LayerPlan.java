@@ -7,10 +7,10 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-import io.svite.core.LayerSparsity;
+import io.svite.core.report.LayerSparsity;
 import io.svite.core.SparseTrainer;
-import io.svite.core.SparsityDistribution;
-import io.svite.core.SparsityReport;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.report.SparsityReport;
 import io.svite.models.cost.CostModel;
 import io.svite.models.cost.CostReport;
 import io.svite.models.cost.CountFormat;

@@ -2,7 +2,7 @@ package io.svite.models.methods;
 
 import ai.djl.Model;
 
-import io.svite.core.SparsityReport;
+import io.svite.core.report.SparsityReport;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;
 

@@ -2,7 +2,7 @@ package io.svite.models.methods;
 
 import com.google.gson.JsonObject;
 
-import io.svite.core.SparsityReport;
+import io.svite.core.report.SparsityReport;
 import io.svite.models.deit.DeiTConfig;
 
 /**

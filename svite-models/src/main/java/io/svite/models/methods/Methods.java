@@ -1,7 +1,7 @@
 package io.svite.models.methods;
 
-import io.svite.core.PruningScope;
-import io.svite.core.UnitBudget;
+import io.svite.core.distribution.PruningScope;
+import io.svite.core.structured.UnitBudget;
 import io.svite.models.compact.GlobalThreshold.Measure;
 import io.svite.models.cost.CostModel;
 import io.svite.models.cost.DepthRule;

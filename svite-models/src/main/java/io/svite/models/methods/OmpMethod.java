@@ -4,12 +4,12 @@ import ai.djl.Model;
 
 import com.google.gson.JsonObject;
 
-import io.svite.core.PruneCriterion;
-import io.svite.core.PruningSchedule;
-import io.svite.core.PruningScope;
-import io.svite.core.PruningTrainer;
-import io.svite.core.PruningTrainingConfig;
-import io.svite.core.SparsityReport;
+import io.svite.core.criteria.PruneCriterion;
+import io.svite.core.schedule.PruningSchedule;
+import io.svite.core.distribution.PruningScope;
+import io.svite.core.SparseTrainer;
+import io.svite.core.SparseTrainingConfig;
+import io.svite.core.report.SparsityReport;
 import io.svite.models.deit.DeiTConfig;
 
 import java.util.Locale;
@@ -57,11 +57,11 @@ public final class OmpMethod implements TrainingMethod {
      *
      * @return the recipe
      */
-    public PruningTrainer pruning() {
-        return PruningTrainer.builder()
-                .schedule(PruningSchedule.oneShot(sparsity))
-                .scope(scope)
-                .criterion(PruneCriterion.magnitude())
+    public SparseTrainer pruning() {
+        return SparseTrainer.builder()
+                .pruning(PruningSchedule.oneShot(sparsity))
+                .pruningScope(scope)
+                .prune(PruneCriterion.magnitude())
                 .build();
     }
 
@@ -75,8 +75,8 @@ public final class OmpMethod implements TrainingMethod {
     public MethodOutcome train(MethodContext ctx) {
         Model model = ctx.newModel(ctx.architecture());
         ctx.train(model, TrainingPhase.plain("dense", split.dense()));
-        PruningTrainer pruning = pruning();
-        PruningTrainingConfig[] finetune = new PruningTrainingConfig[1];
+        SparseTrainer pruning = pruning();
+        SparseTrainingConfig[] finetune = new SparseTrainingConfig[1];
         ctx.train(
                 model,
                 new TrainingPhase("finetune", split.finetune(), (base, block, steps) -> finetune[0] = pruning.configure(base)));

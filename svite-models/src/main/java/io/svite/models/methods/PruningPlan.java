@@ -2,9 +2,9 @@ package io.svite.models.methods;
 
 import com.google.gson.JsonObject;
 
-import io.svite.core.PruningScope;
-import io.svite.core.SparsityDistribution;
-import io.svite.core.SparsityReport;
+import io.svite.core.distribution.PruningScope;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.report.SparsityReport;
 import io.svite.models.cost.CostModel;
 import io.svite.models.cost.CostReport;
 import io.svite.models.cost.CountFormat;

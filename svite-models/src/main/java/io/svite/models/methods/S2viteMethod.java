@@ -10,14 +10,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
-import io.svite.core.ParameterNames;
+import io.svite.core.select.ParameterNames;
 import io.svite.core.SparseRun;
-import io.svite.core.SparsityDistribution;
-import io.svite.core.SparsityReport;
-import io.svite.core.StructuredTrainingConfig;
-import io.svite.core.UnitBudget;
-import io.svite.core.UnitGroupReport;
-import io.svite.core.UnitReport;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.SparseTrainingConfig;
+import io.svite.core.structured.UnitBudget;
+import io.svite.core.report.UnitGroupReport;
+import io.svite.core.report.UnitReport;
 import io.svite.models.compact.Compactor;
 import io.svite.models.cost.CostModel;
 import io.svite.models.deit.DeiT;
@@ -107,16 +107,16 @@ public final class S2viteMethod implements TrainingMethod {
     @Override
     public MethodOutcome train(MethodContext ctx) throws IOException {
         Model gatedModel = ctx.newModel(ctx.architecture());
-        StructuredTrainingConfig[] run = new StructuredTrainingConfig[1];
+        SparseTrainingConfig[] run = new SparseTrainingConfig[1];
         ctx.train(
                 gatedModel,
                 new TrainingPhase(
                         "train",
                         ctx.recipe().epochs(),
                         (base, block, steps) -> run[0] = recipe.trainer(steps).configure(base)));
-        units = run[0].run().report();
+        units = run[0].run().units();
         Map<String, List<Integer>> active = run[0].run().activeUnits();
-        SparseRun sparse = run[0].sparseRun().orElse(null);
+        SparseRun sparse = recipe.unstructured() == null ? null : run[0].run();
         SparsityReport sparsity = sparse == null ? null : sparse.report();
 
         DeiT gated = (DeiT) gatedModel.getBlock();

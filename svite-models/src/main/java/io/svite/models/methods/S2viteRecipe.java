@@ -1,9 +1,9 @@
 package io.svite.models.methods;
 
-import io.svite.core.Decay;
-import io.svite.core.StructuredTrainer;
-import io.svite.core.UnitBudget;
-import io.svite.core.UnitCriterion;
+import io.svite.core.schedule.Decay;
+import io.svite.core.SparseTrainer;
+import io.svite.core.structured.UnitBudget;
+import io.svite.core.structured.UnitCriterion;
 import io.svite.models.deit.DeiTUnits;
 
 import java.util.Map;
@@ -69,7 +69,7 @@ public record S2viteRecipe(
      */
     public static S2viteRecipe defaults(UnitBudget budget, long seed) {
         return new S2viteRecipe(budget, 0, 0, 0.5, Decay.cosine(), UnitCriterion.weightL1(),
-                StructuredTrainer.DEFAULT_SCORE_WINDOW, true, seed, null);
+                SparseTrainer.DEFAULT_SCORE_WINDOW, true, seed, null);
     }
 
     /**
@@ -98,14 +98,14 @@ public record S2viteRecipe(
      * The engine recipe for a run of {@code totalSteps} steps on a DeiT.
      *
      * @param totalSteps the run's optimizer steps
-     * @return the structured trainer (with the unstructured one inside, if any)
+     * @return the recipe: the units and, with {@code unstructured}, SViTE's masks on the same schedule
      * @throws IllegalArgumentException if the end step is after the run's last step
      */
-    public StructuredTrainer trainer(long totalSteps) {
-        StructuredTrainer.Builder b =
-                StructuredTrainer.builder()
+    public SparseTrainer trainer(long totalSteps) {
+        SparseTrainer.Builder b =
+                SparseTrainer.builder()
                         .units(DeiTUnits.declaration())
-                        .budget(budget)
+                        .unitBudget(budget)
                         .updateEvery(intervalFor(totalSteps))
                         .totalSteps(totalSteps)
                         .pruneFraction(pruneFraction)
@@ -113,11 +113,14 @@ public record S2viteRecipe(
                         .prune(DeiTUnits.NEURONS, neuronPrune)
                         .scoreWindow(scoreWindow)
                         .regrowPruned(regrowPruned)
-                        .seed(seed)
-                        .unstructured(unstructured == null ? null : unstructured.trainer(totalSteps));
+                        .unitSeed(seed);
+        if (unstructured != null) {
+            b.distribution(unstructured.distribution()).seed(unstructured.seed());
+        }
         if (end > 0) {
             b.until(end);
         }
         return b.build();
     }
+
 }

@@ -3,7 +3,7 @@ package io.svite.models.methods;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-import io.svite.core.SparsityReport;
+import io.svite.core.report.SparsityReport;
 import io.svite.models.compact.GlobalThreshold.Measure;
 import io.svite.models.cost.CostModel;
 import io.svite.models.cost.CostReport;

@@ -7,10 +7,10 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-import io.svite.core.SparsityDistribution;
-import io.svite.core.UnitBudget;
-import io.svite.core.UnitGroup;
-import io.svite.core.UnitScores;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.structured.UnitBudget;
+import io.svite.core.structured.UnitGroup;
+import io.svite.core.structured.UnitScores;
 import io.svite.models.compact.Compactor;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;

@@ -8,7 +8,7 @@ import com.google.gson.JsonObject;
 
 import io.svite.core.SparseRun;
 import io.svite.core.SparseTrainingConfig;
-import io.svite.core.SparsityReport;
+import io.svite.core.report.SparsityReport;
 import io.svite.models.deit.DeiTConfig;
 
 import java.io.IOException;

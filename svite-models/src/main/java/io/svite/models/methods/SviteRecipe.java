@@ -1,8 +1,8 @@
 package io.svite.models.methods;
 
-import io.svite.core.Decay;
+import io.svite.core.schedule.Decay;
 import io.svite.core.SparseTrainer;
-import io.svite.core.SparsityDistribution;
+import io.svite.core.distribution.SparsityDistribution;
 
 /**
  * The SViTE part of a training recipe (unstructured dynamic sparse training), in library types.

@@ -4,13 +4,13 @@ import ai.djl.Model;
 
 import com.google.gson.JsonObject;
 
-import io.svite.core.MaskSet;
-import io.svite.core.PruneCriterion;
-import io.svite.core.PruningSchedule;
-import io.svite.core.PruningScope;
-import io.svite.core.PruningTrainer;
-import io.svite.core.PruningTrainingConfig;
-import io.svite.core.SparsityReport;
+import io.svite.core.engine.MaskSet;
+import io.svite.core.criteria.PruneCriterion;
+import io.svite.core.schedule.PruningSchedule;
+import io.svite.core.distribution.PruningScope;
+import io.svite.core.SparseTrainer;
+import io.svite.core.SparseTrainingConfig;
+import io.svite.core.report.SparsityReport;
 import io.svite.models.deit.DeiTConfig;
 
 import java.util.Locale;
@@ -121,7 +121,7 @@ public final class TaylorMethod implements TrainingMethod {
         Model model = ctx.newModel(ctx.architecture());
         long window = window(ctx);
         if (mode == Mode.GRADUAL) {
-            PruningTrainingConfig[] run = new PruningTrainingConfig[1];
+            SparseTrainingConfig[] run = new SparseTrainingConfig[1];
             ctx.train(
                     model,
                     new TrainingPhase(
@@ -131,34 +131,34 @@ public final class TaylorMethod implements TrainingMethod {
             SparsityReport report = run[0].run().report();
             return new MethodOutcome(model, report.densities(), report, dir -> run[0].run().save(dir, MASKS));
         }
-        PruningTrainingConfig[] dense = new PruningTrainingConfig[1];
+        SparseTrainingConfig[] dense = new SparseTrainingConfig[1];
         ctx.train(
                 model,
                 new TrainingPhase(
                         "dense",
                         split.dense(),
                         (base, block, steps) -> dense[0] = taylor(PruningSchedule.at(steps, sparsity), window).configure(base)));
-        if (dense[0].run().events() != 1) {
+        if (dense[0].run().updates() != 1) {
             throw new IllegalStateException(
                     "the Taylor pruning event at the last step of the dense phase did not happen (" + dense[0].run().step()
                             + " steps trained)");
         }
-        PruningTrainingConfig[] finetune = new PruningTrainingConfig[1];
+        SparseTrainingConfig[] finetune = new SparseTrainingConfig[1];
         try (MaskSet masks = dense[0].run().masks()) {
             dense[0].run().release();
-            PruningTrainer fixed = PruningTrainer.builder().schedule(PruningSchedule.none()).startFrom(masks).build();
+            SparseTrainer fixed = SparseTrainer.builder().pruning(PruningSchedule.none()).startFrom(masks).build();
             ctx.train(model, new TrainingPhase("finetune", split.finetune(), (base, block, steps) -> finetune[0] = fixed.configure(base)));
         }
         SparsityReport report = finetune[0].run().report();
         return new MethodOutcome(model, report.densities(), report, dir -> finetune[0].run().save(dir, MASKS));
     }
 
-    private PruningTrainer taylor(PruningSchedule schedule, long window) {
-        return PruningTrainer.builder()
-                .schedule(schedule)
-                .scope(scope)
-                .criterion(PruneCriterion.taylor())
-                .scoreWindow(window)
+    private SparseTrainer taylor(PruningSchedule schedule, long window) {
+        return SparseTrainer.builder()
+                .pruning(schedule)
+                .pruningScope(scope)
+                .prune(PruneCriterion.taylor())
+                .pruningScoreWindow(window)
                 .build();
     }
 

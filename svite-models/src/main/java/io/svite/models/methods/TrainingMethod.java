@@ -2,7 +2,7 @@ package io.svite.models.methods;
 
 import com.google.gson.JsonObject;
 
-import io.svite.core.SparsityDistribution;
+import io.svite.core.distribution.SparsityDistribution;
 import io.svite.models.deit.DeiTConfig;
 
 import java.io.IOException;

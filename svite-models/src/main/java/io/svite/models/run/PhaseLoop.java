@@ -7,14 +7,14 @@ import ai.djl.training.Trainer;
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.tracker.Tracker;
 
-import io.svite.core.training.Checkpointable;
+import io.svite.core.checkpoint.Checkpointable;
 import io.svite.core.training.DeviceAccumulator;
 import io.svite.core.training.EpochMetrics;
 import io.svite.core.training.LabelSmoothingLoss;
 import io.svite.core.training.LearningRates;
-import io.svite.core.training.Optimizers;
+import io.svite.core.optimizer.Optimizers;
 import io.svite.core.training.ProgressPrinter;
-import io.svite.core.training.StatefulOptimizer;
+import io.svite.core.optimizer.StatefulOptimizer;
 import io.svite.core.training.StepSeeds;
 import io.svite.models.deit.DeiT;
 import io.svite.models.methods.TrainRecipe;

@@ -2,8 +2,8 @@ package io.svite.models.run;
 
 import ai.djl.Model;
 
-import io.svite.core.training.Checkpointable;
-import io.svite.core.training.StatefulOptimizer;
+import io.svite.core.checkpoint.Checkpointable;
+import io.svite.core.optimizer.StatefulOptimizer;
 import io.svite.models.methods.TrainingPhase;
 
 import java.util.List;

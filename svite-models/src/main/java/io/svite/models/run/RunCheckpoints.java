@@ -16,8 +16,8 @@ import io.svite.core.checkpoint.CheckpointStore;
 import io.svite.core.checkpoint.StoredCheckpoint;
 import io.svite.core.checkpoint.TensorFile;
 import io.svite.core.training.CheckpointPolicy;
-import io.svite.core.training.Checkpointable;
-import io.svite.core.training.StatefulOptimizer;
+import io.svite.core.checkpoint.Checkpointable;
+import io.svite.core.optimizer.StatefulOptimizer;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.io.DeiTFiles;
 

@@ -6,8 +6,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonSerializer;
 
-import io.svite.core.Decay;
-import io.svite.core.SparsityDistribution;
+import io.svite.core.schedule.Decay;
+import io.svite.core.distribution.SparsityDistribution;
 import io.svite.core.training.ProgressPrinter;
 import io.svite.models.cost.CountFormat;
 

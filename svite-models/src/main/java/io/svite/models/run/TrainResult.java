@@ -2,7 +2,7 @@ package io.svite.models.run;
 
 import com.google.gson.JsonObject;
 
-import io.svite.core.SparsityReport;
+import io.svite.core.report.SparsityReport;
 import io.svite.core.training.EpochMetrics;
 import io.svite.models.cost.CostReport;
 import io.svite.models.deit.DeiTConfig;

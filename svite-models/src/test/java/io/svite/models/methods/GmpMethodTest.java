@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
-import io.svite.core.PruningScope;
+import io.svite.core.distribution.PruningScope;
 
 import org.junit.jupiter.api.Test;
 

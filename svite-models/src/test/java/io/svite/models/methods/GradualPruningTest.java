@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.svite.core.PruningEvent;
-import io.svite.core.PruningSchedule;
+import io.svite.core.schedule.PruningEvent;
+import io.svite.core.schedule.PruningSchedule;
 
 import org.junit.jupiter.api.Test;
 

@@ -54,8 +54,8 @@ class MethodsTest {
         assertTrue(e.getMessage().contains("omp trains dense, prunes once, then fine-tunes: it needs --epochs 2 or more, got 1"),
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> PruningPlan.of("omp", MINI, 0.5, io.svite.core.PruningScope.perLayer("custom",
-                        io.svite.core.SparsityDistribution::uniform)));
+                () -> PruningPlan.of("omp", MINI, 0.5, io.svite.core.distribution.PruningScope.perLayer("custom",
+                        io.svite.core.distribution.SparsityDistribution::uniform)));
         assertTrue(e.getMessage().contains("needs its per-layer distribution"), e.getMessage());
     }
 }

@@ -8,7 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import io.svite.core.PruningScope;
+import io.svite.core.distribution.PruningScope;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

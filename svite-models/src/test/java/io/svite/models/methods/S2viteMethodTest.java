@@ -11,11 +11,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import io.svite.core.Decay;
-import io.svite.core.SparsityDistribution;
-import io.svite.core.StructuredTrainer;
-import io.svite.core.UnitBudget;
-import io.svite.core.UnitCriterion;
+import io.svite.core.schedule.Decay;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.SparseTrainer;
+import io.svite.core.structured.UnitBudget;
+import io.svite.core.structured.UnitCriterion;
 import io.svite.models.cost.CostModel;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiT;
@@ -42,7 +42,7 @@ class S2viteMethodTest {
     /** {@code --epochs 1 --max-batches 6 --batch-size 16 --update-every 2} on synthetic data, as JSON. */
     static JsonObject train(Path out, UnitBudget budget, SviteRecipe svite) {
         S2viteRecipe recipe = new S2viteRecipe(budget, 2, 0, 0.5, Decay.cosine(), UnitCriterion.weightL1(),
-                StructuredTrainer.DEFAULT_SCORE_WINDOW, true, 42, svite);
+                SparseTrainer.DEFAULT_SCORE_WINDOW, true, 42, svite);
         return MethodRuns.train(new S2viteMethod(recipe), MethodRuns.recipe(1, 6, 16, out));
     }
 

@@ -20,7 +20,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import io.svite.core.UnitBudget;
+import io.svite.core.structured.UnitBudget;
 import io.svite.core.checkpoint.CheckpointStore;
 import io.svite.core.data.ImageData;
 import io.svite.core.data.InMemoryImageData;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 
-import io.svite.core.Decay;
-import io.svite.core.SavedMasks;
-import io.svite.core.SparsityDistribution;
+import io.svite.core.schedule.Decay;
+import io.svite.core.checkpoint.SavedMasks;
+import io.svite.core.distribution.SparsityDistribution;
 import io.svite.core.data.ImageData;
 import io.svite.core.data.SyntheticImages;
 import io.svite.models.run.RunFolder;

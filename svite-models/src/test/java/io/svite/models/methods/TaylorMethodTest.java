@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-import io.svite.core.PruningScope;
+import io.svite.core.distribution.PruningScope;
 
 import org.junit.jupiter.api.Test;
 

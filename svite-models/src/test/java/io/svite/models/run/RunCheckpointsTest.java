@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.Model;
 
-import io.svite.core.Decay;
-import io.svite.core.PruningScope;
+import io.svite.core.schedule.Decay;
+import io.svite.core.distribution.PruningScope;
 import io.svite.core.SparseTrainingConfig;
-import io.svite.core.SparsityDistribution;
-import io.svite.core.UnitBudget;
-import io.svite.core.UnitCriterion;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.structured.UnitBudget;
+import io.svite.core.structured.UnitCriterion;
 import io.svite.core.checkpoint.CheckpointStore;
 import io.svite.core.data.ImageData;
 import io.svite.core.data.SyntheticImages;
@@ -166,8 +166,8 @@ class RunCheckpointsTest {
         for (long s : new long[] {4, 6}) {
             Path b = dir.resolve("svite-" + s);
             TrainResult resumed = stoppedAndResumed(recipe(-1), svite(), a, b, s);
-            String masks = Path.of(CheckpointStore.FOLDER, CheckpointStore.nameOf(10), RunCheckpoints.STATES, "svite",
-                    "sparse.masks").toString();
+            String masks = Path.of(CheckpointStore.FOLDER, CheckpointStore.nameOf(10), RunCheckpoints.STATES, "sparsity",
+                    "engine.state").toString();
             assertSameRun(full, resumed, a, b, "svite.masks", masks);
         }
     }
@@ -220,8 +220,10 @@ class RunCheckpointsTest {
             Path b = dir.resolve("s2vite-" + s);
             TrainResult resumed = stoppedAndResumed(recipe(-1), s2vite(false), a, b, s);
             assertSameRun(full, resumed, a, b, S2viteMethod.UNITS, "gated/deit-0000.params",
-                    lastState("s2vite", "structured.state"));
-            assertFalse(Files.exists(b.resolve(lastState("s2vite", "svite"))), "no SViTE state without --sparsity");
+                    lastState("sparsity", "engine.state"));
+            assertEquals("[\"s2vite\"]", io.svite.core.checkpoint.StateFile.read(
+                    b.resolve(lastState("sparsity", "engine.state")), "svite-engine").header().get("policies").toString(),
+                    "no SViTE masks without --sparsity");
         }
     }
 
@@ -233,7 +235,10 @@ class RunCheckpointsTest {
         Path b = dir.resolve("s2vite-svite-5");
         TrainResult resumed = stoppedAndResumed(recipe(-1), s2vite(true), a, b, 5);
         assertSameRun(full, resumed, a, b, S2viteMethod.UNITS, "gated/deit-0000.params", "svite.masks",
-                lastState("s2vite", "structured.state"), lastState("s2vite", "svite", "sparse.masks"));
+                lastState("sparsity", "engine.state"));
+        assertEquals("[\"svite\",\"s2vite\"]", io.svite.core.checkpoint.StateFile.read(
+                b.resolve(lastState("sparsity", "engine.state")), "svite-engine").header().get("policies").toString(),
+                "SViTE's masks and S2ViTE's units in one state");
     }
 
     @Test
@@ -245,7 +250,7 @@ class RunCheckpointsTest {
         assertEquals(2, full.sparsity().updates());
         Path b = dir.resolve("svite-tokens-4");
         TrainResult resumed = stoppedAndResumed(recipe, svite(), a, b, 4);
-        assertSameRun(full, resumed, a, b, "svite.masks", lastState("svite", "sparse.masks"));
+        assertSameRun(full, resumed, a, b, "svite.masks", lastState("sparsity", "engine.state"));
     }
 
     /** Pruning events at steps 4, 6 and 8 of 10 (cubic over (2, 8]). */
@@ -262,7 +267,7 @@ class RunCheckpointsTest {
             Path b = dir.resolve("gmp-" + s);
             TrainResult resumed =
                     stoppedAndResumed(recipe(-1), new GmpMethod(0.5, PruningScope.uniform(), threeEvents()), a, b, s);
-            assertSameRun(full, resumed, a, b, GmpMethod.MASKS + ".masks", lastState("pruning", "pruning.state"));
+            assertSameRun(full, resumed, a, b, GmpMethod.MASKS + ".masks", lastState("sparsity", "engine.state"));
         }
     }
 
@@ -276,7 +281,7 @@ class RunCheckpointsTest {
         Path b = dir.resolve("tp-5");
         TrainResult resumed = stoppedAndResumed(
                 recipe(-1), TaylorMethod.gradual(0.5, PruningScope.global(), threeEvents(), 2), a, b, 5);
-        assertSameRun(full, resumed, a, b, TaylorMethod.MASKS + ".masks", lastState("pruning", "pruning.state"));
+        assertSameRun(full, resumed, a, b, TaylorMethod.MASKS + ".masks", lastState("sparsity", "engine.state"));
     }
 
     @Test
@@ -288,7 +293,7 @@ class RunCheckpointsTest {
         Path b = dir.resolve("omp-8");
         TrainResult resumed = stoppedAndResumed(
                 recipe(-1), new OmpMethod(0.5, PruningScope.global(), new EpochSplit(1, 1)), a, b, 5, 8);
-        assertSameRun(full, resumed, a, b, OmpMethod.MASKS + ".masks", lastState("pruning", "pruning.state"));
+        assertSameRun(full, resumed, a, b, OmpMethod.MASKS + ".masks", lastState("sparsity", "engine.state"));
 
         // one-shot Taylor pruning hands the dense phase's masks to fine-tuning: the restored end of
         // the dense phase must hold its event and masks
@@ -297,7 +302,7 @@ class RunCheckpointsTest {
         Path d = dir.resolve("tp-8");
         TrainResult tpResumed = stoppedAndResumed(
                 recipe(-1), TaylorMethod.oneShot(0.5, PruningScope.global(), new EpochSplit(1, 1), 2), c, d, 5, 8);
-        assertSameRun(tp, tpResumed, c, d, TaylorMethod.MASKS + ".masks", lastState("pruning", "pruning.state"));
+        assertSameRun(tp, tpResumed, c, d, TaylorMethod.MASKS + ".masks", lastState("sparsity", "engine.state"));
     }
 
     @Test

@@ -8,9 +8,9 @@ import ai.djl.Model;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 
-import io.svite.core.Decay;
+import io.svite.core.schedule.Decay;
 import io.svite.core.SparseTrainingConfig;
-import io.svite.core.SparsityDistribution;
+import io.svite.core.distribution.SparsityDistribution;
 import io.svite.core.data.ImageData;
 import io.svite.core.data.SyntheticImages;
 import io.svite.core.training.CheckpointPolicy;
