@@ -3,7 +3,6 @@ package io.svite.core;
 import io.svite.core.training.BindingInitializer;
 
 import io.svite.core.testing.Mlp;
-import io.svite.core.testing.Fixtures;
 
 import io.svite.core.report.LayerSparsity;
 import io.svite.core.report.SparsityReport;
@@ -36,15 +35,10 @@ import ai.djl.engine.Engine;
 import ai.djl.metric.Metrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.LayerNorm;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,7 +51,6 @@ import java.util.List;
 import java.util.Map;
 
 public class SparseTrainerTest {
-
 
     /** The weight arrays of every masked parameter, with their masks, by parameter id. */
     public static Map<String, Pair<NDArray, NDArray>> masked(Model model, SparseRun run) {
