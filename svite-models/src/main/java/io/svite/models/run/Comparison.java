@@ -1,8 +1,5 @@
 package io.svite.models.run;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-
 import io.svite.core.data.ImageData;
 import io.svite.core.data.ImageDatasets;
 import io.svite.core.training.CheckpointPolicy;
@@ -10,6 +7,9 @@ import io.svite.models.deit.DeiTConfig;
 import io.svite.models.methods.BudgetedMethod;
 import io.svite.models.methods.Methods;
 import io.svite.models.methods.TrainRecipe;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,10 +1,10 @@
 package io.svite.models.run;
 
+import io.svite.models.cost.CountFormat;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-
-import io.svite.models.cost.CountFormat;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,9 @@
 package io.svite.models.run;
 
+import io.svite.core.resume.CheckpointWriteException;
+import io.svite.core.training.DeviceAccumulator;
+import io.svite.core.training.ProgressPrinter;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,25 +16,18 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.translate.TranslateException;
 
-import io.svite.core.data.SeededSampler;
-import io.svite.core.training.DeviceAccumulator;
-import io.svite.core.training.ProgressPrinter;
-import io.svite.core.training.StepSeeds;
-
 import java.io.IOException;
 
 /**
  * One epoch of a phase: the training batches in EasyTrain's order (forward, loss, backward, {@code
- * onTrainingBatch} listeners, {@code trainer.step()}), each step seeded from (seed, phase, step),
- * with progress lines, divergence checks and the checkpoints the policy asks for between epoch
- * ends; and the test pass after it.
+ * onTrainingBatch} listeners, {@code trainer.step()}) — the phase's checkpoint listener seeds each
+ * step and writes the checkpoints the policy asks for — with progress lines and divergence checks;
+ * and the test pass after it.
  */
 final class EpochLoop {
 
-    private final long seed;
     private final String dataName;
     private final Device device;
-    private final SeededSampler sampler;
     private final RandomAccessDataset train;
     private final RandomAccessDataset test;
     private final long batchesPerEpoch;
@@ -41,10 +38,8 @@ final class EpochLoop {
     private final PhaseCheckpointer checkpointer;
 
     EpochLoop(RunInputs in, RunLedger ledger, DivergenceGuard guard, PhaseCheckpointer checkpointer) {
-        this.seed = in.recipe().seed();
         this.dataName = in.data().name();
         this.device = in.device();
-        this.sampler = in.sampler();
         this.train = in.train();
         this.test = in.test();
         this.batchesPerEpoch = in.batchesPerEpoch();
@@ -67,12 +62,13 @@ final class EpochLoop {
     void train(Trainer trainer, DeviceAccumulator acc, PhaseState run, int epoch, long firstBatch) {
         long done = firstBatch;
         long epochStart = System.nanoTime();
-        int samplerEpoch = sampler.nextEpoch();
+        run.epoch = epoch;
         for (Batch batch : iterate(trainer)) {
-            StepSeeds.apply(seed, run.index, run.step);
             try (batch) {
                 EasyTrain.trainBatch(trainer, batch);
                 trainer.step();
+            } catch (CheckpointWriteException e) {
+                throw checkpointer.translate(e);
             }
             done++;
             run.step++;
@@ -91,10 +87,6 @@ final class EpochLoop {
             }
             if (globalStep % DivergenceGuard.CHECK_EVERY == 0) {
                 guard.checkFinite(acc, run, epoch, globalStep);
-            }
-            if (checkpointer.dueAfter(globalStep)) {
-                guard.checkFinite(acc, run, epoch, globalStep);
-                checkpointer.save(run, acc, epoch - 1, done, samplerEpoch, done);
             }
         }
     }

@@ -1,13 +1,13 @@
 package io.svite.models.run;
 
-import ai.djl.nn.Parameter;
-
 import io.svite.models.cost.CostModel;
 import io.svite.models.cost.LayerCost;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTBlock;
 import io.svite.models.deit.DeiTConfig;
+
+import ai.djl.nn.Parameter;
 
 import java.util.Collections;
 import java.util.HashMap;

@@ -1,23 +1,27 @@
 package io.svite.models.run;
 
-import com.google.gson.JsonParser;
-
 import io.svite.core.checkpoint.NonFiniteValuesException;
+import io.svite.core.data.SeededSampler;
+import io.svite.core.resume.CheckpointListener;
+import io.svite.core.resume.CheckpointWriteException;
 import io.svite.core.training.DeviceAccumulator;
 import io.svite.models.deit.DeiT;
 import io.svite.models.io.DeiTFiles;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 
 /**
- * Writes the checkpoint of a phase in progress: the loop's position and bookkeeping as a {@link
- * RunManifest}, the model, the shared optimizer and the phase's states through {@link
- * RunCheckpoints}; non-finite weights stop the run as diverged, a failed write as one clear error.
+ * Gives each phase its checkpoint listener (the core's {@link CheckpointListener}: per-step seeds,
+ * writes, exact restore) with what the run adds to it: the loop's manifest fields (phase, history,
+ * accumulators, architectures, recipe), a divergence check before every write, and one clear error
+ * for a write that fails — a run that diverged when a weight is NaN, otherwise the step, the last
+ * complete checkpoint and how to resume.
  */
 final class PhaseCheckpointer {
 
@@ -37,74 +41,69 @@ final class PhaseCheckpointer {
         this.seed = seed;
     }
 
-    /** Whether the run keeps checkpoints at all. */
-    boolean enabled() {
-        return checkpoints != null;
-    }
-
     /**
-     * Whether a checkpoint is due after a step besides the ends of epochs.
-     *
-     * @param globalStep steps done across phases
-     * @return true if due
-     */
-    boolean dueAfter(long globalStep) {
-        return checkpoints != null && checkpoints.dueAfter(globalStep);
-    }
-
-    /**
-     * Writes a checkpoint of the phase.
+     * The listener of a phase: seeds every step; with a run folder it also writes checkpoints and
+     * restores the phase from {@code restore}.
      *
      * @param run the phase
-     * @param acc the current epoch's training accumulator
-     * @param epochsDone epochs of the phase finished
-     * @param batchesDone batches of the next epoch already trained
-     * @param samplerEpoch the data order's epoch to draw next
-     * @param samplerSkip batches of that epoch to skip
+     * @param acc the phase's training accumulator (its sums are part of every checkpoint)
+     * @param sampler the training data's sampler
+     * @param restore the checkpoint the phase continues from, or null
+     * @return the listener, to configure with the phase's model and configuration
      */
-    void save(PhaseState run, DeviceAccumulator acc, int epochsDone, long batchesDone, int samplerEpoch, long samplerSkip) {
+    CheckpointListener listener(PhaseState run, DeviceAccumulator acc, SeededSampler sampler, PhaseRestore restore) {
+        CheckpointListener.Builder b = checkpoints == null ? CheckpointListener.builder() : checkpoints.listener(run.index);
+        b.seed(seed).phase(run.index, run.start).sampler(sampler);
+        if (checkpoints != null) {
+            b.manifest(() -> loopFields(run, acc))
+                    .beforeWrite(() -> beforeWrite(run, acc))
+                    .resumeFrom(restore == null ? null : restore.checkpoint());
+        }
+        return b.build();
+    }
+
+    private void beforeWrite(PhaseState run, DeviceAccumulator acc) {
         if (run.optimizer.step() != run.step && !run.warnedOptimizer) {
             run.warnedOptimizer = true;
             LOG.warn("phase '{}' does not train with the shared optimizer (it took {} of {} steps); checkpoints carry"
                     + " only the optimizers that are Checkpointable, so resuming it is not exact", run.phase.name(),
                     run.optimizer.step(), run.step);
         }
-        long globalStep = ledger.globalStep();
-        RunManifest manifest =
-                new RunManifest(
-                        run.index,
-                        run.phase.name(),
-                        run.phase.epochs(),
-                        run.step,
-                        epochsDone,
-                        batchesDone,
-                        samplerEpoch,
-                        samplerSkip,
-                        batchesPerEpoch,
-                        globalStep,
-                        seed,
-                        RunManifest.RNG_SCHEME,
-                        checkpoints.runArchitecture(),
-                        JsonParser.parseString(DeiTFiles.toJson(((DeiT) run.model.getBlock()).config())),
-                        checkpoints.recipe(),
-                        acc.snapshot(),
-                        ledger.phaseEpochs(),
-                        RunCheckpoints.names(run.states));
-        try {
-            Path written = checkpoints.save(manifest, run.model.getBlock(), run.optimizer, run.states);
-            LOG.debug("checkpoint {} written", written);
-        } catch (NonFiniteValuesException e) {
-            throw guard.diverged(
-                    "training diverged: " + e.tensor() + " held NaN or infinite values after step " + globalStep
-                            + " though every training loss so far was finite",
+        guard.checkFinite(acc, run, run.epoch, ledger.globalStep());
+    }
+
+    private JsonObject loopFields(PhaseState run, DeviceAccumulator acc) {
+        return RunManifest.loopFields(
+                run.phase.name(),
+                run.phase.epochs(),
+                batchesPerEpoch,
+                checkpoints.runArchitecture(),
+                JsonParser.parseString(DeiTFiles.toJson(((DeiT) run.model.getBlock()).config())),
+                checkpoints.recipe(),
+                acc.snapshot(),
+                ledger.phaseEpochs());
+    }
+
+    /**
+     * The run's error for a checkpoint that could not be written.
+     *
+     * @param e the listener's failure
+     * @return a diverged run for a NaN or infinite weight or moment, else the write's failure with
+     *     the last complete checkpoint and how to resume
+     */
+    RuntimeException translate(CheckpointWriteException e) {
+        long globalStep = e.position().globalStep();
+        if (e.getCause() instanceof NonFiniteValuesException) {
+            return guard.diverged(
+                    "training diverged: " + ((NonFiniteValuesException) e.getCause()).tensor() + " held NaN or infinite"
+                            + " values after step " + globalStep + " though every training loss so far was finite",
                     globalStep);
-        } catch (IOException e) {
-            Path last = checkpoints.latest();
-            throw new UncheckedIOException(
-                    "cannot write the checkpoint after step " + globalStep + " into " + checkpoints.dir() + ": "
-                            + e.getMessage() + (last == null ? "" : "; the last complete checkpoint is " + last)
-                            + "; make room and resume with 'svite train --resume " + checkpoints.runDir() + "'",
-                    e);
         }
+        IOException cause = (IOException) e.getCause();
+        return new UncheckedIOException(
+                "cannot write the checkpoint after step " + globalStep + " into " + checkpoints.dir() + ": "
+                        + cause.getMessage() + (e.lastComplete() == null ? "" : "; the last complete checkpoint is "
+                        + e.lastComplete()) + "; make room and resume with 'svite train --resume " + checkpoints.runDir() + "'",
+                cause);
     }
 }

@@ -1,25 +1,26 @@
 package io.svite.models.run;
 
+import io.svite.core.optimizer.Optimizers;
+import io.svite.core.optimizer.StatefulOptimizer;
+import io.svite.core.resume.CheckpointListener;
+import io.svite.core.resume.CheckpointWriteException;
+import io.svite.core.training.DeviceAccumulator;
+import io.svite.core.training.EpochMetrics;
+import io.svite.core.training.LabelSmoothingLoss;
+import io.svite.core.training.LearningRates;
+import io.svite.core.training.ProgressPrinter;
+import io.svite.core.training.StepSeeds;
+import io.svite.models.deit.DeiT;
+import io.svite.models.methods.TrainRecipe;
+import io.svite.models.methods.TrainingPhase;
+import io.svite.models.tokens.TemperatureListener;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.tracker.Tracker;
-
-import io.svite.core.checkpoint.Checkpointable;
-import io.svite.core.training.DeviceAccumulator;
-import io.svite.core.training.EpochMetrics;
-import io.svite.core.training.LabelSmoothingLoss;
-import io.svite.core.training.LearningRates;
-import io.svite.core.optimizer.Optimizers;
-import io.svite.core.training.ProgressPrinter;
-import io.svite.core.optimizer.StatefulOptimizer;
-import io.svite.core.training.StepSeeds;
-import io.svite.models.deit.DeiT;
-import io.svite.models.methods.TrainRecipe;
-import io.svite.models.methods.TrainingPhase;
-import io.svite.models.tokens.TemperatureListener;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,29 +98,23 @@ final class PhaseLoop {
                             .optDevices(new Device[] {in.device()})
                             .addTrainingListeners(EpochLoop.accumulating(trainAcc));
             if (deit.config().tokenSelection() != null) {
-                base.addTrainingListeners(
-                        at == null ? TemperatureListener.of(steps) : TemperatureListener.resumingAt(steps, at.phaseStep()));
+                base.addTrainingListeners(TemperatureListener.of(steps));
             }
-            TrainingConfig config = phase.decorator().decorate(base, model.getBlock(), steps);
-            PhaseState run = new PhaseState(phaseIndex, phase, model, optimizer, checkpointables(config));
+            PhaseState run = new PhaseState(phaseIndex, phase, model, optimizer);
             run.start = ledger.globalStep() - (at == null ? 0 : at.phaseStep());
             run.step = at == null ? 0 : at.phaseStep();
-            if (at != null) {
-                restore.readStates(run.states);
-                if (!model.getBlock().isInitialized()) {
-                    model.getBlock().initialize(model.getNDManager(), model.getDataType(), in.inputShape());
-                }
-                restore.loadWeights(model.getBlock(), deit.config());
+            if (restore != null) {
+                restore.checkArchitecture(deit.config());
             }
-            StepSeeds.apply(recipe.seed(), phaseIndex, StepSeeds.INITIALISATION);
+            CheckpointListener listener = checkpointer.listener(run, trainAcc, in.sampler(), restore);
+            TrainingConfig config =
+                    listener.configure(model, phase.decorator().decorate(base, model.getBlock(), steps), in.inputShape());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(in.inputShape());
                 int firstEpoch = 1;
                 long firstBatch = 0;
                 if (at != null) {
-                    restore.loadOptimizer(optimizer, model.getBlock());
                     trainAcc.restore(at.accumulator());
-                    in.sampler().seek(at.samplerEpoch(), at.samplerSkip());
                     firstEpoch = at.epochsDone() + 1;
                     firstBatch = at.batchesDone();
                     done.addAll(ledger.epochsOf(phaseIndex));
@@ -138,14 +133,16 @@ final class PhaseLoop {
         return done;
     }
 
-    /** Trains, checks and evaluates one epoch, shows and records its metrics and checkpoints its end. */
+    /**
+     * Trains, checks and evaluates one epoch, records and shows its metrics, then tells the
+     * listeners: the engine logs, the checkpoint listener writes the epoch's end with its metrics.
+     */
     private EpochMetrics epoch(Trainer trainer, PhaseState run, DeviceAccumulator trainAcc, DeviceAccumulator testAcc,
             Tracker learningRate, int e, long firstBatch) {
         long epochStart = System.nanoTime();
         epochs.train(trainer, trainAcc, run, e, firstBatch);
         guard.checkFinite(trainAcc, run, e, ledger.globalStep());
         epochs.evaluate(trainer, testAcc);
-        trainer.notifyListeners(listener -> listener.onEpoch(trainer));
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         EpochMetrics m =
                 new EpochMetrics(
@@ -171,8 +168,10 @@ final class PhaseLoop {
         trainAcc.reset();
         testAcc.reset();
         afterEpoch.accept(ledger.history());
-        if (checkpointer.enabled()) {
-            checkpointer.save(run, trainAcc, e, 0, in.sampler().nextEpoch(), 0);
+        try {
+            trainer.notifyListeners(listener -> listener.onEpoch(trainer));
+        } catch (CheckpointWriteException x) {
+            throw checkpointer.translate(x);
         }
         return m;
     }
@@ -186,21 +185,5 @@ final class PhaseLoop {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the checkpoint of phase " + phaseIndex + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The phase's configuration, its listeners and its optimizer, where they carry their own state. */
-    static List<Checkpointable> checkpointables(TrainingConfig config) {
-        List<Checkpointable> out = new ArrayList<>();
-        List<Object> parts = new ArrayList<>();
-        parts.add(config);
-        parts.add(config.getOptimizer());
-        parts.addAll(config.getTrainingListeners());
-        for (Object part : parts) {
-            if (part instanceof Checkpointable && out.stream().noneMatch(c -> c == part)) {
-                out.add((Checkpointable) part);
-            }
-        }
-        RunCheckpoints.names(out);
-        return out;
     }
 }

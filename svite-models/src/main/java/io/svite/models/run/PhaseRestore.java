@@ -1,38 +1,18 @@
 package io.svite.models.run;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
-
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
-
 import io.svite.core.checkpoint.CheckpointException;
 import io.svite.core.checkpoint.StoredCheckpoint;
-import io.svite.core.checkpoint.TensorFile;
-import io.svite.core.checkpoint.Checkpointable;
-import io.svite.core.optimizer.StatefulOptimizer;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.io.DeiTFiles;
 import io.svite.models.methods.TrainingPhase;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 
 /**
  * One phase's view of the checkpoint it restores from: checks that the method runs the same phase
- * again, then hands the phase's states their files and copies the weights and the optimizer state.
+ * with the same architecture again; the phase's checkpoint listener then restores its states,
+ * weights and optimizer state.
  */
 final class PhaseRestore {
 
@@ -71,83 +51,26 @@ final class PhaseRestore {
     }
 
     /**
-     * Hands each state its folder, before the trainer is created.
+     * The checkpoint the phase restores from.
      *
-     * @param states the phase's states
-     * @throws IOException if a state cannot read its files
+     * @return the verified checkpoint
      */
-    void readStates(List<Checkpointable> states) throws IOException {
-        List<String> names = RunCheckpoints.names(states);
-        if (!new HashSet<>(names).equals(new HashSet<>(manifest.states()))) {
-            throw new IllegalStateException(
-                    "checkpoint " + name() + " holds the states " + manifest.states() + ", but this phase has "
-                            + names);
-        }
-        for (Checkpointable s : states) {
-            s.readCheckpoint(checkpoint.file(RunCheckpoints.STATES + "/" + s.checkpointName()));
-        }
+    StoredCheckpoint checkpoint() {
+        return checkpoint;
     }
 
     /**
-     * Copies the checkpoint's weights into an initialised model of the same architecture.
+     * Checks that the checkpoint holds a model of the architecture the phase trains.
      *
-     * @param block the model's block, initialised
-     * @param architecture its architecture
-     * @throws IOException if the file cannot be read
+     * @param architecture the phase's model
+     * @throws CheckpointException naming what differs
      */
-    void loadWeights(Block block, DeiTConfig architecture) throws IOException {
+    void checkArchitecture(DeiTConfig architecture) throws CheckpointException {
         JsonElement here = JsonParser.parseString(DeiTFiles.toJson(architecture));
         if (!here.equals(manifest.modelArchitecture())) {
             throw new CheckpointException(
                     "checkpoint " + name() + " holds a model of another architecture ("
                             + JsonDiff.differences(manifest.modelArchitecture(), here) + ")");
-        }
-        try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
-            Map<String, NDArray> saved = TensorFile.read(checkpoint.file(RunCheckpoints.WEIGHTS), host);
-            Set<String> unused = new TreeSet<>(saved.keySet());
-            List<Pair<Parameter, NDArray>> copies = new ArrayList<>();
-            for (Pair<String, Parameter> p : block.getParameters()) {
-                NDArray source = saved.get(p.getKey());
-                NDArray target = p.getValue().getArray();
-                if (source == null) {
-                    throw new CheckpointException("checkpoint " + name() + " has no weights for " + p.getKey());
-                }
-                if (!source.getShape().equals(target.getShape()) || source.getDataType() != target.getDataType()) {
-                    throw new CheckpointException(
-                            "checkpoint " + name() + " has " + p.getKey() + " as " + source.getDataType() + " "
-                                    + source.getShape() + ", the model as " + target.getDataType() + " "
-                                    + target.getShape());
-                }
-                unused.remove(p.getKey());
-                copies.add(new Pair<>(p.getValue(), source));
-            }
-            if (!unused.isEmpty()) {
-                throw new CheckpointException(
-                        "checkpoint " + name() + " has weights the model does not have: " + unused);
-            }
-            for (Pair<Parameter, NDArray> c : copies) {
-                NDArray target = c.getKey().getArray();
-                NDArray source = c.getValue().toDevice(target.getDevice(), false);
-                target.set(new NDIndex("..."), source);
-            }
-        }
-    }
-
-    /**
-     * Replaces the optimizer's state by the checkpoint's, after the trainer is initialised.
-     *
-     * @param optimizer the phase's optimizer
-     * @param block the model's block
-     * @throws IOException if the file cannot be read
-     */
-    void loadOptimizer(StatefulOptimizer optimizer, Block block) throws IOException {
-        if (!Files.exists(checkpoint.file(RunCheckpoints.OPTIMIZER))) {
-            throw new CheckpointException("checkpoint " + name() + " has no optimizer state");
-        }
-        try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
-            NDList state = new NDList();
-            TensorFile.read(checkpoint.file(RunCheckpoints.OPTIMIZER), host).values().forEach(state::add);
-            optimizer.loadState(block, state);
         }
     }
 }

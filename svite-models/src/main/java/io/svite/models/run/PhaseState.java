@@ -1,36 +1,37 @@
 package io.svite.models.run;
 
-import ai.djl.Model;
-
-import io.svite.core.checkpoint.Checkpointable;
 import io.svite.core.optimizer.StatefulOptimizer;
 import io.svite.models.methods.TrainingPhase;
 
-import java.util.List;
+import ai.djl.Model;
 
-/** One phase in progress: what a checkpoint of it needs. */
+/** One phase in progress: its place in the run, its model and optimizer, and where it stands. */
 final class PhaseState {
 
     final int index;
     final TrainingPhase phase;
     final Model model;
     final StatefulOptimizer optimizer;
-    final List<Checkpointable> states;
     /** Steps done across phases when the phase began. */
     long start;
     /** Steps done in this phase. */
     long step;
+    /** The epoch being trained, from 1. */
+    int epoch;
     boolean warnedOptimizer;
 
-    PhaseState(int index, TrainingPhase phase, Model model, StatefulOptimizer optimizer, List<Checkpointable> states) {
+    PhaseState(int index, TrainingPhase phase, Model model, StatefulOptimizer optimizer) {
         this.index = index;
         this.phase = phase;
         this.model = model;
         this.optimizer = optimizer;
-        this.states = states;
     }
 
-    /** The phase's name in progress lines: empty for a single {@code train} phase, else the name and a space. */
+    /**
+     * The phase's prefix in progress lines: none for a single-phase method's {@code train}.
+     *
+     * @return e.g. {@code "finetune "}
+     */
     String label() {
         return phase.name().equals("train") ? "" : phase.name() + " ";
     }

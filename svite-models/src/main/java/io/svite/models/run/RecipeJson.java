@@ -1,14 +1,14 @@
 package io.svite.models.run;
 
+import io.svite.models.methods.BudgetedMethod;
+import io.svite.models.methods.TrainRecipe;
+import io.svite.models.methods.TrainingMethod;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
-import io.svite.models.methods.BudgetedMethod;
-import io.svite.models.methods.TrainRecipe;
-import io.svite.models.methods.TrainingMethod;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,10 @@
 package io.svite.models.run;
 
-import com.google.gson.JsonElement;
-
 import io.svite.core.checkpoint.CheckpointException;
 import io.svite.core.checkpoint.CheckpointStore;
 import io.svite.core.checkpoint.StoredCheckpoint;
 
+import com.google.gson.JsonElement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

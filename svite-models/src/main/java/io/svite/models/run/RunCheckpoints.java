@@ -1,63 +1,44 @@
 package io.svite.models.run;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
+import io.svite.core.checkpoint.CheckpointException;
+import io.svite.core.checkpoint.CheckpointStore;
+import io.svite.core.checkpoint.StoredCheckpoint;
+import io.svite.core.resume.CheckpointListener;
+import io.svite.core.resume.TrainingState;
+import io.svite.core.training.CheckpointPolicy;
+import io.svite.models.deit.DeiTConfig;
+import io.svite.models.io.DeiTFiles;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 
-import io.svite.core.checkpoint.CheckpointException;
-import io.svite.core.checkpoint.CheckpointStore;
-import io.svite.core.checkpoint.StoredCheckpoint;
-import io.svite.core.checkpoint.TensorFile;
-import io.svite.core.training.CheckpointPolicy;
-import io.svite.core.checkpoint.Checkpointable;
-import io.svite.core.optimizer.StatefulOptimizer;
-import io.svite.models.deit.DeiTConfig;
-import io.svite.models.io.DeiTFiles;
-
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
- * The checkpoints of one run: where a resumed run starts ({@link ResumePoint}), writing checkpoints
- * through the {@link CheckpointStore}, keeping the newest ones and the ends of earlier phases, and
- * which checkpoint each phase restores from ({@link PhaseRestore}).
+ * The checkpoints of one run: where a resumed run starts ({@link ResumePoint}), which checkpoint
+ * each phase restores from ({@link PhaseRestore}), and each phase's {@link CheckpointListener}
+ * over the run's {@link CheckpointStore}, which keeps the newest checkpoints and never the ends of
+ * earlier phases.
  *
- * <p>A checkpoint holds {@code weights.tensors} (every parameter of the phase's model, gates
- * included, by its name in {@code block.getParameters()}), {@code optimizer.tensors} (the project
- * optimizer's moments and step counts), {@code states/<name>/} for each {@link Checkpointable} of
- * the phase (SViTE: its masks, ever-active sets, step and update count), and the manifest ({@link
- * RunManifest}: position, data order, accumulators, history, architecture, recipe). The learning
- * rate follows the optimizer's step, the token temperature and the random generator follow the
- * phase's step, so nothing else is needed to continue exactly.
+ * <p>A checkpoint holds what the core's {@link TrainingState} writes — {@code weights.tensors},
+ * {@code optimizer.tensors}, {@code states/<name>/} for the engine's state ({@code sparsity}) and
+ * the token temperature ({@code temperature}) — and the manifest ({@link RunManifest}: the
+ * listener's position, seed and random scheme, and the loop's phase, accumulators, history,
+ * architectures and recipe).
  *
  * <p>While it is open the run folder is locked ({@link RunLock}), so two processes never train
  * into the same folder.
  */
 final class RunCheckpoints implements AutoCloseable {
 
-    static final String WEIGHTS = "weights.tensors";
-    static final String OPTIMIZER = "optimizer.tensors";
-    static final String STATES = "states";
+    static final String WEIGHTS = TrainingState.WEIGHTS;
+    static final String OPTIMIZER = TrainingState.OPTIMIZER;
+    static final String STATES = TrainingState.STATES;
     static final String LOCK = RunLock.FILE;
-
-    private static final Pattern STATE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
     private final Path runDir;
     private final CheckpointStore store;
@@ -171,16 +152,6 @@ final class RunCheckpoints implements AutoCloseable {
     }
 
     /**
-     * Whether a checkpoint is due after a step besides the ends of epochs.
-     *
-     * @param globalStep steps done across phases
-     * @return true if due
-     */
-    boolean dueAfter(long globalStep) {
-        return policy.dueAfter(globalStep);
-    }
-
-    /**
      * The checkpoint a phase restores from: the resume point for the phase it was written in, the
      * end of an earlier phase for that phase, nothing for later phases or fresh runs.
      *
@@ -189,7 +160,6 @@ final class RunCheckpoints implements AutoCloseable {
      * @throws CheckpointException if the end of an earlier phase has a malformed manifest
      */
     PhaseRestore restoreFor(int phaseIndex) throws CheckpointException {
-        currentPhase = phaseIndex;
         if (resume == null || phaseIndex > resume.manifest().phaseIndex()) {
             return null;
         }
@@ -201,97 +171,45 @@ final class RunCheckpoints implements AutoCloseable {
     }
 
     /**
-     * Writes a checkpoint, then removes old ones beyond the policy.
+     * The checkpoint listener of a phase: writes into this run's store under its policy, never
+     * removes the ends of earlier phases, and records the new ends and the newest checkpoint.
      *
-     * @param manifest the loop's manifest
-     * @param block the model trained in this phase
-     * @param optimizer the phase's optimizer, or null if it has no state to save
-     * @param states the phase's own states
-     * @return the checkpoint's folder
-     * @throws IOException if it cannot be written (nothing of it is then visible)
-     * @throws io.svite.core.checkpoint.NonFiniteValuesException if a weight or moment is NaN or
-     *     infinite (nothing of it is then visible)
+     * @param phaseIndex the phase, from 0
+     * @return a builder to complete with the phase's position, sampler, manifest and checks
      */
-    Path save(RunManifest manifest, Block block, StatefulOptimizer optimizer, List<Checkpointable> states)
-            throws IOException {
-        Path written;
-        try (CheckpointStore.Pending pending = store.begin(manifest.globalStep())) {
-            try (OutputStream out = pending.create(WEIGHTS)) {
-                TensorFile.write(out, weights(block), true);
-            }
-            if (optimizer != null) {
-                try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
-                    NDList state = optimizer.saveState(block, host);
-                    Map<String, NDArray> named = new LinkedHashMap<>();
-                    for (NDArray a : state) {
-                        named.put(a.getName(), a);
-                    }
-                    try (OutputStream out = pending.create(OPTIMIZER)) {
-                        TensorFile.write(out, named, true);
-                    }
-                }
-            }
-            for (Checkpointable s : states) {
-                s.writeCheckpoint(pending.folder(STATES + "/" + s.checkpointName()));
-            }
-            written = pending.commit(manifest.toJson());
-        }
-        latest = written;
-        if (manifest.atPhaseEnd()) {
-            phaseEnds.put(manifest.phaseIndex(), store.verify(written));
-        }
-        removeOld();
-        return written;
+    CheckpointListener.Builder listener(int phaseIndex) {
+        currentPhase = phaseIndex;
+        return CheckpointListener.builder()
+                .store(store)
+                .every(policy.everySteps())
+                .keep(policy.keep())
+                .resume(false)
+                .spare(this::spared)
+                .afterWrite(this::written);
     }
 
-    /** Retention: removes all but the newest {@code keep} checkpoints, sparing the end of every earlier phase. */
-    private void removeOld() throws IOException {
-        Set<Path> spared = new HashSet<>();
+    /** The ends of earlier phases, which the retention never removes. */
+    private boolean spared(Path checkpoint) {
         for (Map.Entry<Integer, StoredCheckpoint> e : phaseEnds.entrySet()) {
-            if (e.getKey() < currentPhase) {
-                spared.add(e.getValue().dir());
+            if (e.getKey() < currentPhase && e.getValue().dir().equals(checkpoint)) {
+                return true;
             }
         }
-        List<Path> all = new ArrayList<>(store.list());
-        all.removeIf(spared::contains);
-        Collections.reverse(all);
-        for (int i = policy.keep(); i < all.size(); i++) {
-            store.remove(all.get(i));
+        return false;
+    }
+
+    private void written(StoredCheckpoint checkpoint) {
+        latest = checkpoint.dir();
+        try {
+            RunManifest m = RunManifest.of(checkpoint);
+            if (m.atPhaseEnd()) {
+                phaseEnds.put(m.phaseIndex(), checkpoint);
+            }
+        } catch (CheckpointException e) {
+            throw new IllegalStateException("the checkpoint just written has no loop manifest: " + e.getMessage(), e);
         }
     }
 
-    private static Map<String, NDArray> weights(Block block) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            out.put(p.getKey(), p.getValue().getArray());
-        }
-        return out;
-    }
-
-    /**
-     * Checks the names of a phase's states: unique and usable as folder names.
-     *
-     * @param states the states
-     * @return their names, in order
-     * @throws IllegalStateException for a duplicate or unusable name
-     */
-    static List<String> names(List<Checkpointable> states) {
-        List<String> names = new ArrayList<>();
-        for (Checkpointable s : states) {
-            String n = s.checkpointName();
-            if (n == null || !STATE_NAME.matcher(n).matches()) {
-                throw new IllegalStateException(
-                        s.getClass().getName() + " has checkpoint name '" + n + "'; use letters, digits, - and _");
-            }
-            if (names.contains(n)) {
-                throw new IllegalStateException("two states of one phase are both named '" + n + "' in checkpoints");
-            }
-            names.add(n);
-        }
-        return names;
-    }
-
-    /** Releases the run folder's lock. */
     @Override
     public void close() {
         lock.close();

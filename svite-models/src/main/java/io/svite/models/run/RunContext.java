@@ -1,10 +1,5 @@
 package io.svite.models.run;
 
-import ai.djl.Device;
-import ai.djl.Model;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.RandomAccessDataset;
-
 import io.svite.core.data.ImageData;
 import io.svite.core.training.EpochMetrics;
 import io.svite.core.training.Evaluation;
@@ -13,6 +8,11 @@ import io.svite.models.deit.DeiTConfig;
 import io.svite.models.methods.MethodContext;
 import io.svite.models.methods.TrainRecipe;
 import io.svite.models.methods.TrainingPhase;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.RandomAccessDataset;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.svite.models.run;
 
+import io.svite.core.training.EpochMetrics;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-
-import io.svite.core.training.EpochMetrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

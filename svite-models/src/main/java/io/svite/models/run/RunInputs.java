@@ -1,15 +1,15 @@
 package io.svite.models.run;
 
-import ai.djl.Device;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.RandomAccessDataset;
-
 import io.svite.core.data.ImageData;
 import io.svite.core.data.InputSpec;
 import io.svite.core.data.SeededSampler;
 import io.svite.core.training.ProgressPrinter;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.methods.TrainRecipe;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.RandomAccessDataset;
 
 import java.io.PrintStream;
 

@@ -1,15 +1,16 @@
 package io.svite.models.run;
 
+import io.svite.core.checkpoint.CheckpointException;
+import io.svite.core.checkpoint.StoredCheckpoint;
+import io.svite.core.resume.CheckpointListener;
+import io.svite.core.training.DeviceAccumulator;
+import io.svite.core.training.EpochMetrics;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-
-import io.svite.core.checkpoint.CheckpointException;
-import io.svite.core.checkpoint.StoredCheckpoint;
-import io.svite.core.training.DeviceAccumulator;
-import io.svite.core.training.EpochMetrics;
 
 import java.util.List;
 
@@ -58,7 +59,7 @@ record RunManifest(
         List<String> states) {
 
     /** The value of {@code rng}: the engine is reseeded from (seed, phase, step) every step. */
-    static final String RNG_SCHEME = "engine reseeded every step from (seed, phase, step)";
+    static final String RNG_SCHEME = CheckpointListener.RNG_SCHEME;
 
     private static final Gson GSON = new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().create();
 
@@ -80,12 +81,32 @@ record RunManifest(
     }
 
     /**
-     * The manifest as JSON, for {@code CheckpointStore.Pending.commit}.
+     * The loop's fields of a manifest, beside the position, seed, random scheme and state names the
+     * core's {@link CheckpointListener} writes.
      *
-     * @return a JSON object
+     * @param phase the phase's name
+     * @param phaseEpochs the phase's epochs
+     * @param batchesPerEpoch steps per epoch of the run
+     * @param runArchitecture the architecture the method asked for
+     * @param modelArchitecture the architecture of the model this phase trains
+     * @param recipe the recipe and the method's settings
+     * @param accumulator the current epoch's training sums
+     * @param history every finished epoch so far
+     * @return the fields
      */
-    JsonObject toJson() {
-        return GSON.toJsonTree(this).getAsJsonObject();
+    static JsonObject loopFields(String phase, int phaseEpochs, long batchesPerEpoch, JsonElement runArchitecture,
+            JsonElement modelArchitecture, JsonElement recipe, DeviceAccumulator.Snapshot accumulator,
+            List<PhaseEpoch> history) {
+        JsonObject o = new JsonObject();
+        o.addProperty("phase", phase);
+        o.addProperty("phaseEpochs", phaseEpochs);
+        o.addProperty("batchesPerEpoch", batchesPerEpoch);
+        o.add("runArchitecture", runArchitecture);
+        o.add("modelArchitecture", modelArchitecture);
+        o.add("recipe", recipe);
+        o.add("accumulator", GSON.toJsonTree(accumulator));
+        o.add("history", GSON.toJsonTree(history));
+        return o;
     }
 
     /**

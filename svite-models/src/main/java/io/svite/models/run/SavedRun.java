@@ -1,10 +1,10 @@
 package io.svite.models.run;
 
+import io.svite.models.methods.RunFiles;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
-import io.svite.models.methods.RunFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

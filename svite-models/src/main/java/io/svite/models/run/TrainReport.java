@@ -1,15 +1,15 @@
 package io.svite.models.run;
 
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.schedule.Decay;
+import io.svite.core.training.ProgressPrinter;
+import io.svite.models.cost.CountFormat;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonSerializer;
-
-import io.svite.core.schedule.Decay;
-import io.svite.core.distribution.SparsityDistribution;
-import io.svite.core.training.ProgressPrinter;
-import io.svite.models.cost.CountFormat;
 
 import java.util.Locale;
 

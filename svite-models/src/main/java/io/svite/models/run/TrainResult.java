@@ -1,12 +1,12 @@
 package io.svite.models.run;
 
-import com.google.gson.JsonObject;
-
 import io.svite.core.report.SparsityReport;
 import io.svite.core.training.EpochMetrics;
 import io.svite.models.cost.CostReport;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.methods.TrainRecipe;
+
+import com.google.gson.JsonObject;
 
 import java.util.List;
 

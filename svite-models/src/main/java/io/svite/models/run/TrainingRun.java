@@ -1,13 +1,5 @@
 package io.svite.models.run;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-
 import io.svite.core.checkpoint.CheckpointStore;
 import io.svite.core.checkpoint.Storage;
 import io.svite.core.data.ImageData;
@@ -22,6 +14,14 @@ import io.svite.models.methods.MethodOutcome;
 import io.svite.models.methods.RunFiles;
 import io.svite.models.methods.TrainRecipe;
 import io.svite.models.methods.TrainingMethod;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.io.PrintStream;

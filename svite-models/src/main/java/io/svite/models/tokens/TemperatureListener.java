@@ -1,12 +1,19 @@
 package io.svite.models.tokens;
 
+import io.svite.core.checkpoint.Checkpointable;
+
 import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,9 +37,11 @@ import java.util.List;
  * <p>A loop that does not use listeners sets the temperature itself: {@code
  * selector.setTemperature(schedule.at(step, totalSteps))} before step {@code step}'s forward pass.
  */
-public final class TemperatureListener extends TrainingListenerAdapter {
+public final class TemperatureListener extends TrainingListenerAdapter implements Checkpointable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TemperatureListener.class);
+
+    private static final String STATE_FILE = "temperature.json";
 
     private final long totalSteps;
     private long step;
@@ -110,6 +119,48 @@ public final class TemperatureListener extends TrainingListenerAdapter {
      */
     public long step() {
         return step;
+    }
+
+    /**
+     * The folder name of the temperature's state inside a checkpoint.
+     *
+     * @return {@code temperature}
+     */
+    @Override
+    public String checkpointName() {
+        return "temperature";
+    }
+
+    /** Writes the step counter and the run's length as {@code dir/temperature.json}. */
+    @Override
+    public void writeCheckpoint(Path dir) throws IOException {
+        Files.writeString(dir.resolve(STATE_FILE), "{\"step\": " + step + ", \"totalSteps\": " + totalSteps + "}\n");
+    }
+
+    /**
+     * Continues at the checkpoint's step: the temperature is set when training begins.
+     *
+     * @throws IllegalArgumentException if the file is missing, malformed or from a run of another length
+     */
+    @Override
+    public void readCheckpoint(Path dir) throws IOException {
+        Path file = dir.resolve(STATE_FILE);
+        long savedStep;
+        long savedTotal;
+        try {
+            JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            savedStep = o.get("step").getAsLong();
+            savedTotal = o.get("totalSteps").getAsLong();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("temperature state " + file + " does not exist", e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("temperature state " + file + " is malformed: " + e.getMessage(), e);
+        }
+        if (savedTotal != totalSteps || savedStep < 0 || savedStep > totalSteps) {
+            throw new IllegalArgumentException("temperature state " + file + " is at step " + savedStep + " of "
+                    + savedTotal + ", but this run has " + totalSteps + " steps");
+        }
+        step = savedStep;
     }
 
     /**
