@@ -16,7 +16,7 @@ import java.util.Set;
 public abstract class ScheduleBuilder<B extends ScheduleBuilder<B>> {
 
     /** The default update interval in steps (RigL's). */
-    static final long DEFAULT_INTERVAL = 100;
+    static final long DEFAULT_INTERVAL = ScheduleSpec.DEFAULT_INTERVAL;
 
     UpdateSchedule schedule;
     Long interval;

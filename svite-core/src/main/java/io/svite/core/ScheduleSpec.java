@@ -5,7 +5,7 @@ import io.svite.core.schedule.UpdateSchedule;
 
 /**
  * The update schedule as a recipe gives it, resolved once the run's length is known: an explicit
- * {@link UpdateSchedule}, or parts with defaults — every {@value ScheduleBuilder#DEFAULT_INTERVAL}
+ * {@link UpdateSchedule}, or parts with defaults — every {@value #DEFAULT_INTERVAL}
  * steps, α 0.5 with the paper's cosine decay, updates ending at 80 % of the run. Without a length
  * (no end, no total) the schedule is open-ended: α constant, no end.
  *
@@ -19,6 +19,9 @@ import io.svite.core.schedule.UpdateSchedule;
  */
 record ScheduleSpec(UpdateSchedule given, Long interval, long start, Long end, Long total, Double alpha, Decay decay) {
 
+    /** The default update interval in steps (RigL's). */
+    static final long DEFAULT_INTERVAL = 100;
+
     /**
      * The schedule of a run.
      *
@@ -30,7 +33,7 @@ record ScheduleSpec(UpdateSchedule given, Long interval, long start, Long end, L
         if (given != null) {
             return given;
         }
-        long every = interval != null ? interval : ScheduleBuilder.DEFAULT_INTERVAL;
+        long every = interval != null ? interval : DEFAULT_INTERVAL;
         double a = alpha != null ? alpha : 0.5;
         Long length = runSteps != null ? runSteps : total;
         if (end == null && length == null) {

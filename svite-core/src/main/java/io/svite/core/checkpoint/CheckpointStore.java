@@ -6,7 +6,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,7 +65,7 @@ public final class CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern COMPLETE = Pattern.compile("step-(\\d{12})");
     private static final Pattern LEFTOVER = Pattern.compile("\\.step-\\d{12}\\.(partial|deleting)-.*");
-    private static final Gson GSON =
+    static final Gson GSON =
             new GsonBuilder().setPrettyPrinting().serializeNulls().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
 
     private final Path dir;
@@ -188,11 +186,11 @@ public final class CheckpointStore {
      * @return the checkpoint being written; commit it, or close it to abandon it
      * @throws IOException if the folders cannot be created
      */
-    public Pending begin(long step) throws IOException {
+    public PendingCheckpoint begin(long step) throws IOException {
         Files.createDirectories(dir);
         Path partial = dir.resolve("." + nameOf(step) + ".partial-" + UUID.randomUUID());
         Files.createDirectory(partial);
-        return new Pending(step, partial);
+        return new PendingCheckpoint(this, storage, dir, step, partial);
     }
 
     /**
@@ -282,121 +280,6 @@ public final class CheckpointStore {
         Path hidden = dir.resolve("." + checkpoint.getFileName() + ".deleting-" + UUID.randomUUID());
         storage.rename(checkpoint, hidden);
         deleteTree(hidden);
-    }
-
-    /** A checkpoint being written: files go into a hidden folder until {@link #commit}. */
-    public final class Pending implements AutoCloseable {
-
-        private final long step;
-        private final Path partial;
-        private boolean committed;
-
-        private Pending(long step, Path partial) {
-            this.step = step;
-            this.partial = partial;
-        }
-
-        /**
-         * The hidden folder the files go into.
-         *
-         * @return the partial folder
-         */
-        public Path dir() {
-            return partial;
-        }
-
-        /**
-         * Creates a file of the checkpoint.
-         *
-         * @param relative its name inside the checkpoint
-         * @return a stream the caller closes
-         * @throws IOException if it cannot be created
-         */
-        public OutputStream create(String relative) throws IOException {
-            Path file = partial.resolve(relative);
-            Files.createDirectories(file.getParent());
-            return storage.create(file);
-        }
-
-        /**
-         * Creates an empty folder for a state that writes its own files.
-         *
-         * @param relative its name inside the checkpoint
-         * @return the folder
-         * @throws IOException if it cannot be created
-         */
-        public Path folder(String relative) throws IOException {
-            return Files.createDirectories(partial.resolve(relative));
-        }
-
-        /**
-         * Finishes the checkpoint: records every file's size and SHA-256 in the manifest, writes
-         * it, syncs everything and renames the folder into place.
-         *
-         * @param manifest the caller's manifest (must not have {@code files})
-         * @return the checkpoint's final folder
-         * @throws IOException if anything fails (the checkpoint is then not visible)
-         */
-        public Path commit(JsonObject manifest) throws IOException {
-            JsonObject full = manifest.deepCopy();
-            full.addProperty("format", FORMAT);
-            full.addProperty("formatVersion", FORMAT_VERSION);
-            full.addProperty("globalStep", step);
-            JsonObject files = new JsonObject();
-            List<Path> all;
-            try (Stream<Path> walk = Files.walk(partial)) {
-                all = walk.filter(Files::isRegularFile).sorted().toList();
-            }
-            Map<String, JsonObject> sorted = new TreeMap<>();
-            for (Path f : all) {
-                JsonObject e = new JsonObject();
-                e.addProperty("bytes", Files.size(f));
-                e.addProperty("sha256", sha256(f));
-                sorted.put(partial.relativize(f).toString().replace('\\', '/'), e);
-            }
-            sorted.forEach(files::add);
-            full.add("files", files);
-            byte[] bytes = (GSON.toJson(full) + "\n").getBytes(StandardCharsets.UTF_8);
-            try (OutputStream out = create(MANIFEST)) {
-                out.write(bytes);
-            }
-            try (OutputStream out = storage.create(partial.resolve(MANIFEST_HASH))) {
-                out.write((sha256(bytes) + "\n").getBytes(StandardCharsets.US_ASCII));
-            }
-            List<Path> folders;
-            try (Stream<Path> walk = Files.walk(partial)) {
-                folders = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
-            }
-            for (Path f : all) {
-                storage.sync(f);
-            }
-            storage.sync(partial.resolve(MANIFEST));
-            storage.sync(partial.resolve(MANIFEST_HASH));
-            for (Path f : folders) {
-                storage.sync(f);
-            }
-            Path target = dir.resolve(nameOf(step));
-            if (Files.exists(target)) {
-                remove(target);
-            }
-            storage.rename(partial, target);
-            storage.sync(dir);
-            committed = true;
-            return target;
-        }
-
-        /** Abandons the checkpoint unless it was committed: its partial folder is deleted. */
-        @Override
-        public void close() {
-            if (committed) {
-                return;
-            }
-            try {
-                deleteTree(partial);
-            } catch (IOException e) {
-                LOG.warn("could not remove the abandoned checkpoint folder {}: {}", partial, e.getMessage());
-            }
-        }
     }
 
     static void deleteTree(Path root) throws IOException {

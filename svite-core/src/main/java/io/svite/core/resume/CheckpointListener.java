@@ -1,9 +1,7 @@
 package io.svite.core.resume;
 
-import io.svite.core.checkpoint.CheckpointException;
 import io.svite.core.checkpoint.CheckpointStore;
 import io.svite.core.checkpoint.Checkpointable;
-import io.svite.core.checkpoint.NonFiniteValuesException;
 import io.svite.core.checkpoint.StoredCheckpoint;
 import io.svite.core.data.SeededSampler;
 import io.svite.core.training.ArrayWait;
@@ -18,8 +16,6 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * Checkpoints a training run and resumes it exactly, for any loop in EasyTrain's order ({@code
@@ -53,7 +48,7 @@ import java.util.function.Supplier;
  * go to {@code folder/checkpoints/step-N} through a {@link CheckpointStore}: written to a hidden
  * folder, hashed, synced and renamed, so a crash never leaves half a checkpoint.
  *
- * <p><b>When.</b> At the end of every epoch (after validation) and, with {@link Builder#every},
+ * <p><b>When.</b> At the end of every epoch (after validation) and, with {@link CheckpointListenerBuilder#every},
  * after every N-th step. DJL has no listener hook after {@code trainer.step()}, so the checkpoint
  * "after step N" is written in the next batch's {@code onTrainingBatch}, before any other listener
  * of that batch and before its step: the weights, moments and every state are then exactly those
@@ -76,17 +71,14 @@ public final class CheckpointListener extends TrainingListenerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointListener.class);
 
-    private final CheckpointStore store;
+    private final CheckpointWriter writer;
     private final long every;
-    private final int keep;
     private final long seed;
     private final int phase;
     private final long globalStart;
     private final SeededSampler sampler;
     private final List<Checkpointable> extras;
-    private final Supplier<JsonObject> manifest;
     private final Predicate<StoredCheckpoint> accept;
-    private final Predicate<Path> spared;
     private final Runnable beforeWrite;
     private final Consumer<StoredCheckpoint> afterWrite;
     private final StoredCheckpoint explicitResume;
@@ -100,18 +92,15 @@ public final class CheckpointListener extends TrainingListenerAdapter {
     private Path latest;
     private ArrayWait wait;
 
-    private CheckpointListener(Builder b) {
-        this.store = b.store;
+    CheckpointListener(CheckpointListenerBuilder b) {
+        this.writer = b.store == null ? null : new CheckpointWriter(b.store, b.keep, b.spared, b.manifest, b.seed);
         this.every = b.every;
-        this.keep = b.keep;
         this.seed = b.seed;
         this.phase = b.phase;
         this.globalStart = b.globalStart;
         this.sampler = b.sampler;
         this.extras = List.copyOf(b.extras);
-        this.manifest = b.manifest;
         this.accept = b.accept;
-        this.spared = b.spared;
         this.beforeWrite = b.beforeWrite;
         this.afterWrite = b.afterWrite;
         this.explicitResume = b.resumeFrom;
@@ -123,8 +112,8 @@ public final class CheckpointListener extends TrainingListenerAdapter {
      *
      * @return the builder
      */
-    public static Builder builder() {
-        return new Builder();
+    public static CheckpointListenerBuilder builder() {
+        return new CheckpointListenerBuilder();
     }
 
     /**
@@ -146,7 +135,9 @@ public final class CheckpointListener extends TrainingListenerAdapter {
         }
         this.model = model;
         this.state = TrainingState.of(model.getBlock(), config, extras.toArray(Checkpointable[]::new));
-        StoredCheckpoint from = explicitResume != null ? explicitResume : autoResume && store != null ? newestUsable() : null;
+        StoredCheckpoint from = explicitResume != null
+                ? explicitResume
+                : autoResume && writer != null ? ResumeSearch.newestUsable(writer.store(), seed, accept) : null;
         if (from == null) {
             position = Position.start(phase, globalStart, sampler == null ? 0 : sampler.nextEpoch());
             StepSeeds.apply(seed, phase, StepSeeds.INITIALISATION);
@@ -178,44 +169,6 @@ public final class CheckpointListener extends TrainingListenerAdapter {
         latest = from.dir();
         LOG.info("resuming from {} (phase {}, epoch {}, batch {}, step {})", from.name(), at.phase(),
                 at.epochsDone() + 1, at.batchesDone(), at.step());
-    }
-
-    /** The newest checkpoint that verifies and is accepted; null if the folder holds none. */
-    private StoredCheckpoint newestUsable() throws IOException {
-        store.removeLeftovers();
-        List<Path> all = store.list();
-        List<String> refused = new ArrayList<>();
-        for (int i = all.size() - 1; i >= 0; i--) {
-            try {
-                StoredCheckpoint c = store.verify(all.get(i));
-                String why = belongs(c);
-                if (why == null) {
-                    return c;
-                }
-                refused.add(c.name() + ": " + why);
-            } catch (CheckpointException e) {
-                refused.add(e.getMessage());
-            }
-        }
-        if (!all.isEmpty()) {
-            throw new IllegalStateException("no usable checkpoint in " + store.dir() + ": " + String.join("; ", refused));
-        }
-        return null;
-    }
-
-    private String belongs(StoredCheckpoint c) {
-        JsonObject m = c.manifest();
-        if (!m.has("seed") || m.get("seed").getAsLong() != seed || !RNG_SCHEME.equals(string(m.get("rng")))) {
-            return "it was written with another seed or random-number scheme";
-        }
-        if (!accept.test(c)) {
-            return "it was written by another run";
-        }
-        return null;
-    }
-
-    private static String string(JsonElement e) {
-        return e == null || e.isJsonNull() ? null : e.getAsString();
     }
 
     /**
@@ -291,7 +244,7 @@ public final class CheckpointListener extends TrainingListenerAdapter {
     @Override
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
         long done = position.globalStep();
-        if (store != null && every > 0 && position.step() > 0 && done % every == 0 && done != lastWritten) {
+        if (writer != null && every > 0 && position.step() > 0 && done % every == 0 && done != lastWritten) {
             write();
         }
         position = position.afterBatch(sampler == null ? position.samplerEpoch() : sampler.nextEpoch() - 1);
@@ -301,7 +254,7 @@ public final class CheckpointListener extends TrainingListenerAdapter {
     @Override
     public void onEpoch(Trainer trainer) {
         position = position.afterEpoch(sampler == null ? position.samplerEpoch() + 1 : sampler.nextEpoch());
-        if (store != null && position.globalStep() != lastWritten) {
+        if (writer != null && position.globalStep() != lastWritten) {
             write();
         }
         StepSeeds.apply(seed, phase, position.step());
@@ -322,32 +275,10 @@ public final class CheckpointListener extends TrainingListenerAdapter {
      */
     public void write() {
         beforeWrite.run();
-        Position at = position;
-        JsonObject m;
-        try (CheckpointStore.Pending pending = store.begin(at.globalStep())) {
-            state.write(pending);
-            m = manifest.get().deepCopy();
-            at.json().entrySet().forEach(e -> m.add(e.getKey(), e.getValue()));
-            m.addProperty("seed", seed);
-            m.addProperty("rng", RNG_SCHEME);
-            JsonArray names = new JsonArray();
-            state.stateNames().forEach(names::add);
-            m.add("states", names);
-            latest = pending.commit(m);
-        } catch (IOException | NonFiniteValuesException e) {
-            throw new CheckpointWriteException(at, latest, e);
-        }
-        lastWritten = at.globalStep();
-        afterWrite.accept(new StoredCheckpoint(latest, at.globalStep(), m));
-        try {
-            List<Path> all = new ArrayList<>(store.list());
-            all.removeIf(spared);
-            for (int i = 0; i < all.size() - keep; i++) {
-                store.remove(all.get(i));
-            }
-        } catch (IOException e) {
-            LOG.warn("could not remove old checkpoints in {}: {}", store.dir(), e.getMessage());
-        }
+        StoredCheckpoint written = writer.write(state, position, latest);
+        latest = written.dir();
+        lastWritten = position.globalStep();
+        afterWrite.accept(written);
     }
 
     /** A configuration with this listener before every other one. */
@@ -365,232 +296,6 @@ public final class CheckpointListener extends TrainingListenerAdapter {
         @Override
         public List<TrainingListener> getTrainingListeners() {
             return listeners;
-        }
-    }
-
-    /** Builds a {@link CheckpointListener}. */
-    public static final class Builder {
-        private CheckpointStore store;
-        private long every;
-        private int keep = 3;
-        private long seed;
-        private int phase;
-        private long globalStart;
-        private SeededSampler sampler;
-        private final List<Checkpointable> extras = new ArrayList<>();
-        private Supplier<JsonObject> manifest = JsonObject::new;
-        private Predicate<StoredCheckpoint> accept = c -> true;
-        private Predicate<Path> spared = p -> false;
-        private Runnable beforeWrite = () -> {};
-        private Consumer<StoredCheckpoint> afterWrite = p -> {};
-        private StoredCheckpoint resumeFrom;
-        private boolean autoResume = true;
-
-        private Builder() {}
-
-        /**
-         * Checkpoints into {@code runDir/checkpoints}. Without a folder (or {@link #store}) the
-         * listener only seeds every step, writes nothing and resumes nothing.
-         *
-         * @param runDir the run's folder
-         * @return this builder
-         */
-        public Builder folder(Path runDir) {
-            if (runDir == null) {
-                throw new IllegalArgumentException("the run folder must not be null");
-            }
-            return store(CheckpointStore.in(runDir));
-        }
-
-        /**
-         * Checkpoints into a given store.
-         *
-         * @param store the store
-         * @return this builder
-         */
-        public Builder store(CheckpointStore store) {
-            if (store == null) {
-                throw new IllegalArgumentException("the checkpoint store must not be null");
-            }
-            this.store = store;
-            return this;
-        }
-
-        /**
-         * Also checkpoints after every N-th step (default 0: at epoch ends only); needs a {@link #sampler}.
-         *
-         * @param steps N ≥ 0
-         * @return this builder
-         */
-        public Builder every(long steps) {
-            if (steps < 0) {
-                throw new IllegalArgumentException("checkpoint interval must be >= 0 steps (0 = epoch ends only), got " + steps);
-            }
-            this.every = steps;
-            return this;
-        }
-
-        /**
-         * Keeps the newest K checkpoints (default 3).
-         *
-         * @param count K ≥ 1
-         * @return this builder
-         */
-        public Builder keep(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("checkpoints to keep must be >= 1, got " + count);
-            }
-            this.keep = count;
-            return this;
-        }
-
-        /**
-         * The run's seed: every step draws from a seed made of it, the phase and the step.
-         *
-         * @param seed any value
-         * @return this builder
-         */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * The phase of a multi-phase run and the steps done before it (default 0 and 0).
-         *
-         * @param index the phase, ≥ 0
-         * @param stepsBefore steps of the earlier phases, ≥ 0
-         * @return this builder
-         */
-        public Builder phase(int index, long stepsBefore) {
-            if (index < 0 || stepsBefore < 0) {
-                throw new IllegalArgumentException("phase and steps before it must be >= 0, got " + index + ", " + stepsBefore);
-            }
-            this.phase = index;
-            this.globalStart = stepsBefore;
-            return this;
-        }
-
-        /**
-         * The training data's sampler, whose position is saved and restored (required for exact
-         * mid-epoch resume).
-         *
-         * @param sampler the sampler the training dataset draws from
-         * @return this builder
-         */
-        public Builder sampler(SeededSampler sampler) {
-            this.sampler = sampler;
-            return this;
-        }
-
-        /**
-         * Further state the caller keeps (e.g. a loop's accumulators), saved with the run's.
-         *
-         * @param state the state
-         * @return this builder
-         */
-        public Builder state(Checkpointable state) {
-            extras.add(state);
-            return this;
-        }
-
-        /**
-         * Further manifest fields, asked for at every write.
-         *
-         * @param fields the fields' supplier
-         * @return this builder
-         */
-        public Builder manifest(Supplier<JsonObject> fields) {
-            this.manifest = fields;
-            return this;
-        }
-
-        /**
-         * Which checkpoints of the folder belong to this run when resuming (default: all that
-         * verify and share the seed).
-         *
-         * @param filter true for a usable checkpoint
-         * @return this builder
-         */
-        public Builder accept(Predicate<StoredCheckpoint> filter) {
-            this.accept = filter;
-            return this;
-        }
-
-        /**
-         * Checkpoints the retention never removes (e.g. the ends of earlier phases).
-         *
-         * @param filter true for a checkpoint to keep
-         * @return this builder
-         */
-        public Builder spare(Predicate<Path> filter) {
-            this.spared = filter;
-            return this;
-        }
-
-        /**
-         * Runs before every write (e.g. a check that the loss is finite).
-         *
-         * @param check the check; an exception from it stops the write
-         * @return this builder
-         */
-        public Builder beforeWrite(Runnable check) {
-            this.beforeWrite = check;
-            return this;
-        }
-
-        /**
-         * Runs after every write with the new checkpoint (its folder, step and manifest; e.g. to
-         * remember a phase's end).
-         *
-         * @param hook the hook
-         * @return this builder
-         */
-        public Builder afterWrite(Consumer<StoredCheckpoint> hook) {
-            this.afterWrite = hook;
-            return this;
-        }
-
-        /**
-         * Resumes from this checkpoint instead of looking for the newest.
-         *
-         * @param checkpoint a verified checkpoint
-         * @return this builder
-         */
-        public Builder resumeFrom(StoredCheckpoint checkpoint) {
-            this.resumeFrom = checkpoint;
-            return this;
-        }
-
-        /**
-         * Whether {@code configure} resumes from the newest usable checkpoint of the folder
-         * (default true; false starts fresh, e.g. for a phase the caller knows is new).
-         *
-         * @param resume whether to look
-         * @return this builder
-         */
-        public Builder resume(boolean resume) {
-            this.autoResume = resume;
-            return this;
-        }
-
-        /**
-         * Builds the listener.
-         *
-         * @return the listener
-         * @throws IllegalStateException if mid-epoch checkpoints are asked for without a folder or a
-         *     sampler
-         */
-        public CheckpointListener build() {
-            if (every > 0 && store == null) {
-                throw new IllegalStateException("every(" + every + ") needs a checkpoint folder: call folder(runDir) too");
-            }
-            if (every > 0 && sampler == null) {
-                throw new IllegalStateException(
-                        "every(" + every + ") checkpoints mid-epoch, which a resumed run can only continue exactly"
-                                + " from the data's position: call sampler(seededSampler) too");
-            }
-            return new CheckpointListener(this);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.svite.core.resume;
 import io.svite.core.checkpoint.CheckpointException;
 import io.svite.core.checkpoint.CheckpointStore;
 import io.svite.core.checkpoint.Checkpointable;
+import io.svite.core.checkpoint.PendingCheckpoint;
 import io.svite.core.checkpoint.StoredCheckpoint;
 import io.svite.core.checkpoint.TensorFile;
 import io.svite.core.optimizer.OptimizerDecorator;
@@ -120,7 +121,7 @@ public final class TrainingState {
      * @throws IOException if a file cannot be written
      * @throws io.svite.core.checkpoint.NonFiniteValuesException if a weight or moment is NaN or infinite
      */
-    public void write(CheckpointStore.Pending pending) throws IOException {
+    public void write(PendingCheckpoint pending) throws IOException {
         Map<String, NDArray> weights = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : block.getParameters()) {
             weights.put(p.getKey(), p.getValue().getArray());

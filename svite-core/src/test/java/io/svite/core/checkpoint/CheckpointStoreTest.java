@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
+import io.svite.core.checkpoint.PendingCheckpoint;
 
+import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,7 @@ class CheckpointStoreTest {
 
     /** Writes a checkpoint with a 1000-byte data file and a state folder. */
     private static Path write(CheckpointStore store, long step) throws IOException {
-        try (CheckpointStore.Pending p = store.begin(step)) {
+        try (PendingCheckpoint p = store.begin(step)) {
             try (OutputStream out = p.create("data.bin")) {
                 out.write(new byte[1000]);
             }
@@ -68,12 +69,12 @@ class CheckpointStoreTest {
     void anAbandonedOrInterruptedWriteIsNeverListedAndIsCleanedUp() throws Exception {
         CheckpointStore store = CheckpointStore.in(run);
         write(store, 1);
-        try (CheckpointStore.Pending p = store.begin(2)) {
+        try (PendingCheckpoint p = store.begin(2)) {
             try (OutputStream out = p.create("data.bin")) {
                 out.write(1);
             }
         } // closed without commit: abandoned
-        CheckpointStore.Pending killed = store.begin(3); // a process dies here: never closed
+        PendingCheckpoint killed = store.begin(3); // a process dies here: never closed
         Files.write(killed.dir().resolve("data.bin"), new byte[10]);
         assertEquals(List.of(1L), store.list().stream().map(CheckpointStore::stepOf).toList());
         assertEquals(2, names().size(), "step 1 and the partial folder of step 3");

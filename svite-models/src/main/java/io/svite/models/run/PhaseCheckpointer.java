@@ -3,6 +3,7 @@ package io.svite.models.run;
 import io.svite.core.checkpoint.NonFiniteValuesException;
 import io.svite.core.data.SeededSampler;
 import io.svite.core.resume.CheckpointListener;
+import io.svite.core.resume.CheckpointListenerBuilder;
 import io.svite.core.resume.CheckpointWriteException;
 import io.svite.core.training.DeviceAccumulator;
 import io.svite.models.deit.DeiT;
@@ -52,7 +53,7 @@ final class PhaseCheckpointer {
      * @return the listener, to configure with the phase's model and configuration
      */
     CheckpointListener listener(PhaseState run, DeviceAccumulator acc, SeededSampler sampler, PhaseRestore restore) {
-        CheckpointListener.Builder b = checkpoints == null ? CheckpointListener.builder() : checkpoints.listener(run.index);
+        CheckpointListenerBuilder b = checkpoints == null ? CheckpointListener.builder() : checkpoints.listener(run.index);
         b.seed(seed).phase(run.index, run.start).sampler(sampler);
         if (checkpoints != null) {
             b.manifest(() -> loopFields(run, acc))

@@ -4,6 +4,7 @@ import io.svite.core.checkpoint.CheckpointException;
 import io.svite.core.checkpoint.CheckpointStore;
 import io.svite.core.checkpoint.StoredCheckpoint;
 import io.svite.core.resume.CheckpointListener;
+import io.svite.core.resume.CheckpointListenerBuilder;
 import io.svite.core.resume.TrainingState;
 import io.svite.core.training.CheckpointPolicy;
 import io.svite.models.deit.DeiTConfig;
@@ -177,7 +178,7 @@ final class RunCheckpoints implements AutoCloseable {
      * @param phaseIndex the phase, from 0
      * @return a builder to complete with the phase's position, sampler, manifest and checks
      */
-    CheckpointListener.Builder listener(int phaseIndex) {
+    CheckpointListenerBuilder listener(int phaseIndex) {
         currentPhase = phaseIndex;
         return CheckpointListener.builder()
                 .store(store)
