@@ -1,8 +1,7 @@
 package io.svite.core;
 
-import io.svite.core.checkpoint.SavedMasks;
-
 import io.svite.core.checkpoint.MaskCheckpoint;
+import io.svite.core.checkpoint.SavedMasks;
 import io.svite.core.engine.EngineCheckpoint;
 import io.svite.core.engine.MaskSet;
 import io.svite.core.engine.MaskedTensor;

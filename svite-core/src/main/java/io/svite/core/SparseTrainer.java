@@ -1,8 +1,6 @@
 package io.svite.core;
 
 import io.svite.core.criteria.GrowCriterion;
-import io.svite.core.structured.UnitCriterion;
-
 import io.svite.core.engine.MaskPolicy;
 import io.svite.core.engine.MaskedOptimizer;
 import io.svite.core.engine.SparseEngine;
@@ -19,6 +17,7 @@ import io.svite.core.schedule.UpdateSchedule;
 import io.svite.core.select.UniqueNames;
 import io.svite.core.select.WeightSelector;
 import io.svite.core.structured.UnitBudget;
+import io.svite.core.structured.UnitCriterion;
 import io.svite.core.structured.UnitGroup;
 
 import ai.djl.ndarray.types.Shape;

@@ -1,22 +1,21 @@
 package io.svite.core;
 
-import io.svite.core.testing.Mlp;
-import io.svite.core.testing.Fixtures;
-
-import io.svite.core.report.SparsityReport;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.svite.core.report.SparsityReport;
+import io.svite.core.testing.Fixtures;
+import io.svite.core.testing.Mlp;
+
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
-import ai.djl.ndarray.NDArray;
-import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;

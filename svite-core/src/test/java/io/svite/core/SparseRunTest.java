@@ -1,15 +1,14 @@
 package io.svite.core;
 
-import io.svite.core.testing.Mlp;
-import io.svite.core.testing.Fixtures;
-
-import io.svite.core.select.ParameterSelector;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.svite.core.select.ParameterSelector;
+import io.svite.core.testing.Fixtures;
+import io.svite.core.testing.Mlp;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;

@@ -1,22 +1,22 @@
 package io.svite.core;
 
-import io.svite.core.engine.MaskSet;
-import io.svite.core.policy.PolicyProbe;
-import io.svite.core.testing.Mlp;
-import io.svite.core.testing.Fixtures;
-
-import io.svite.core.criteria.PruneCriterion;
-import io.svite.core.distribution.PruningScope;
-import io.svite.core.report.LayerSparsity;
-import io.svite.core.report.SparsityReport;
-import io.svite.core.schedule.PruningEvent;
-import io.svite.core.schedule.PruningSchedule;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.svite.core.criteria.PruneCriterion;
+import io.svite.core.distribution.PruningScope;
+import io.svite.core.engine.MaskSet;
+import io.svite.core.optimizer.Optimizers;
+import io.svite.core.policy.PolicyProbe;
+import io.svite.core.report.LayerSparsity;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.schedule.PruningEvent;
+import io.svite.core.schedule.PruningSchedule;
+import io.svite.core.testing.Fixtures;
+import io.svite.core.testing.Mlp;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -35,8 +35,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.util.Pair;
-
-import io.svite.core.optimizer.Optimizers;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,5 @@
 package io.svite.core;
 
-import io.svite.core.training.BindingInitializer;
-
-import io.svite.core.testing.Mlp;
-
-import io.svite.core.report.LayerSparsity;
-import io.svite.core.report.SparsityReport;
-import io.svite.core.select.ParameterSelector;
-
 import static io.svite.core.testing.Fixtures.INPUT;
 import static io.svite.core.testing.Fixtures.adamW;
 import static io.svite.core.testing.Fixtures.dense;
@@ -24,26 +16,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.svite.core.criteria.GrowCriterion;
 import io.svite.core.distribution.PruningScope;
 import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.report.LayerSparsity;
+import io.svite.core.report.SparsityReport;
 import io.svite.core.schedule.PruningSchedule;
 import io.svite.core.schedule.UpdateSchedule;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.EasyTrain;
-import ai.djl.training.dataset.ArrayDataset;
+import io.svite.core.select.ParameterSelector;
+import io.svite.core.testing.Mlp;
+import io.svite.core.training.BindingInitializer;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.metric.Metrics;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.util.Pair;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,28 +1,27 @@
 package io.svite.core;
 
-import io.svite.core.training.BindingInitializer;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.svite.core.structured.UnitEvidence;
+import io.svite.core.optimizer.Optimizers;
 import io.svite.core.policy.PolicyProbe;
-import io.svite.core.testing.Mlp;
-import io.svite.core.testing.GatedNet;
-import io.svite.core.testing.Fixtures;
-
 import io.svite.core.report.SparsityReport;
 import io.svite.core.report.UnitGroupReport;
 import io.svite.core.report.UnitReport;
 import io.svite.core.schedule.Decay;
 import io.svite.core.structured.StructuredUnits;
 import io.svite.core.structured.UnitCriterion;
+import io.svite.core.structured.UnitEvidence;
 import io.svite.core.structured.UnitFamily;
 import io.svite.core.structured.UnitGroup;
 import io.svite.core.structured.UnitSlice;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.svite.core.testing.Fixtures;
+import io.svite.core.testing.GatedNet;
+import io.svite.core.testing.Mlp;
+import io.svite.core.training.BindingInitializer;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -42,8 +41,6 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
-
-import io.svite.core.optimizer.Optimizers;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,13 +1,13 @@
 package io.svite.core;
 
-import io.svite.core.policy.PolicyProbe;
-import io.svite.core.testing.Mlp;
-import io.svite.core.testing.GatedNet;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.svite.core.policy.PolicyProbe;
+import io.svite.core.testing.GatedNet;
+import io.svite.core.testing.Mlp;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;

@@ -1,9 +1,7 @@
 package io.svite.examples;
 
-import ai.djl.engine.Engine;
-
-import io.svite.core.distribution.PruningScope;
 import io.svite.core.data.ImageData;
+import io.svite.core.distribution.PruningScope;
 import io.svite.core.training.CheckpointPolicy;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.methods.EpochSplit;
@@ -13,6 +11,8 @@ import io.svite.models.methods.TrainingMethod;
 import io.svite.models.run.TrainReport;
 import io.svite.models.run.TrainResult;
 import io.svite.models.run.TrainingRun;
+
+import ai.djl.engine.Engine;
 
 import java.io.IOException;
 

@@ -1,9 +1,7 @@
 package io.svite.examples;
 
-import ai.djl.engine.Engine;
-
-import io.svite.core.structured.UnitBudget;
 import io.svite.core.data.ImageData;
+import io.svite.core.structured.UnitBudget;
 import io.svite.core.training.CheckpointPolicy;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.deit.DeiTUnits;
@@ -14,6 +12,8 @@ import io.svite.models.methods.TrainingMethod;
 import io.svite.models.run.TrainReport;
 import io.svite.models.run.TrainResult;
 import io.svite.models.run.TrainingRun;
+
+import ai.djl.engine.Engine;
 
 import java.io.IOException;
 import java.util.Map;

@@ -1,7 +1,5 @@
 package io.svite.examples;
 
-import ai.djl.engine.Engine;
-
 import io.svite.core.data.ImageData;
 import io.svite.core.training.CheckpointPolicy;
 import io.svite.models.compact.GlobalThreshold.Measure;
@@ -13,6 +11,8 @@ import io.svite.models.methods.VitSlimMethod;
 import io.svite.models.run.TrainReport;
 import io.svite.models.run.TrainResult;
 import io.svite.models.run.TrainingRun;
+
+import ai.djl.engine.Engine;
 
 import java.io.IOException;
 

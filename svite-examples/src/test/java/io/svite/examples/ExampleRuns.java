@@ -3,11 +3,11 @@ package io.svite.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonParser;
-
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.io.DeiTFiles;
 import io.svite.models.run.TrainResult;
+
+import com.google.gson.JsonParser;
 
 import java.io.IOException;
 import java.nio.file.Files;

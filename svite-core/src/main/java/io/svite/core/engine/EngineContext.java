@@ -1,9 +1,8 @@
 package io.svite.core.engine;
 
-import io.svite.core.training.ArrayWait;
-
 import io.svite.core.ndarray.Tensors;
 import io.svite.core.optimizer.MaskAwareOptimizer;
+import io.svite.core.training.ArrayWait;
 
 import ai.djl.Device;
 import ai.djl.Model;

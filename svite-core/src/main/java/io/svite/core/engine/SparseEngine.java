@@ -1,11 +1,10 @@
 package io.svite.core.engine;
 
-import io.svite.core.training.ArrayWait;
-
 import io.svite.core.report.LayerSparsity;
 import io.svite.core.report.SparsityReport;
 import io.svite.core.report.UnitGroupReport;
 import io.svite.core.report.UnitReport;
+import io.svite.core.training.ArrayWait;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

@@ -1,19 +1,17 @@
 package io.svite.core.checkpoint;
 
-import io.svite.core.SparseTrainerTest;
-
-import io.svite.core.testing.Mlp;
-import io.svite.core.testing.Fixtures;
-
-import io.svite.core.SparseTrainer;
-import io.svite.core.SparseTrainingConfig;
-import io.svite.core.report.LayerSparsity;
-import io.svite.core.report.SparsityReport;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.svite.core.SparseTrainer;
+import io.svite.core.SparseTrainerTest;
+import io.svite.core.SparseTrainingConfig;
+import io.svite.core.report.LayerSparsity;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.testing.Fixtures;
+import io.svite.core.testing.Mlp;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;

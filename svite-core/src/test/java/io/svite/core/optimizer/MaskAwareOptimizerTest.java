@@ -1,13 +1,14 @@
 package io.svite.core.optimizer;
 
-import io.svite.core.testing.Mlp;
-import io.svite.core.testing.Fixtures;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.svite.core.SparseTrainer;
 import io.svite.core.SparseTrainingConfig;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.svite.core.optimizer.MaskAwareOptimizer;
+import io.svite.core.optimizer.MomentumPolicy;
+import io.svite.core.testing.Fixtures;
+import io.svite.core.testing.Mlp;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -15,9 +16,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
-
-import io.svite.core.optimizer.MaskAwareOptimizer;
-import io.svite.core.optimizer.MomentumPolicy;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package io.svite.core.policy;
 
-import io.svite.core.criteria.GrowCriterion;
-import io.svite.core.criteria.PruneCriterion;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.svite.core.criteria.GrowCriterion;
+import io.svite.core.criteria.PruneCriterion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,12 +1,5 @@
 package io.svite.examples.cli;
 
-import ai.djl.Device;
-import ai.djl.Model;
-
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-
 import io.svite.examples.bench.CompactBench;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiT;
@@ -14,6 +7,12 @@ import io.svite.models.io.DeiTFiles;
 import io.svite.models.io.ModelFileException;
 import io.svite.models.run.SavedRun;
 
+import ai.djl.Device;
+import ai.djl.Model;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,5 +1,15 @@
 package io.svite.examples.cli;
 
+import io.svite.models.compact.Compactor;
+import io.svite.models.cost.CostModel;
+import io.svite.models.cost.CostReport;
+import io.svite.models.cost.CountFormat;
+import io.svite.models.deit.BlockShape;
+import io.svite.models.deit.DeiT;
+import io.svite.models.deit.DeiTConfig;
+import io.svite.models.io.DeiTFiles;
+import io.svite.models.methods.S2viteMethod;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -11,17 +21,6 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-
-import io.svite.models.compact.Compactor;
-import io.svite.models.cost.CostModel;
-import io.svite.models.cost.CostReport;
-import io.svite.models.cost.CountFormat;
-import io.svite.models.deit.BlockShape;
-import io.svite.models.deit.DeiT;
-import io.svite.models.deit.DeiTConfig;
-import io.svite.models.io.DeiTFiles;
-import io.svite.models.methods.S2viteMethod;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

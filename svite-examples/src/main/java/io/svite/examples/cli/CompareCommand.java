@@ -1,7 +1,5 @@
 package io.svite.examples.cli;
 
-import ai.djl.Device;
-
 import io.svite.core.data.ImageDatasets;
 import io.svite.examples.report.Charts;
 import io.svite.models.deit.DeiTConfig;
@@ -10,6 +8,8 @@ import io.svite.models.methods.Methods;
 import io.svite.models.methods.TrainRecipe;
 import io.svite.models.run.Comparison;
 import io.svite.models.run.ComparisonTable;
+
+import ai.djl.Device;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,10 +1,10 @@
 package io.svite.examples.cli;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-
 import io.svite.core.data.ImageData;
 import io.svite.core.data.ImageDatasets;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,12 +1,5 @@
 package io.svite.examples.cli;
 
-import ai.djl.Device;
-import ai.djl.Model;
-
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-
 import io.svite.core.data.ImageData;
 import io.svite.core.data.InputSpec;
 import io.svite.core.training.Evaluation;
@@ -15,6 +8,12 @@ import io.svite.models.deit.DeiTConfig;
 import io.svite.models.io.DeiTFiles;
 import io.svite.models.io.ModelFileException;
 
+import ai.djl.Device;
+import ai.djl.Model;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

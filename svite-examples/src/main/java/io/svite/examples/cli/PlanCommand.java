@@ -1,7 +1,5 @@
 package io.svite.examples.cli;
 
-import com.google.gson.GsonBuilder;
-
 import io.svite.core.schedule.Decay;
 import io.svite.core.structured.UnitBudget;
 import io.svite.models.deit.DeiTConfig;
@@ -16,6 +14,7 @@ import io.svite.models.methods.SspMethod;
 import io.svite.models.methods.SviteMethod;
 import io.svite.models.methods.SviteRecipe;
 
+import com.google.gson.GsonBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

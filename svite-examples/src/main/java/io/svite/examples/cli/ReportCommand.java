@@ -1,5 +1,12 @@
 package io.svite.examples.cli;
 
+import io.svite.core.data.DataException;
+import io.svite.core.data.ImageData;
+import io.svite.core.data.InputSpec;
+import io.svite.examples.report.ReportWriter;
+import io.svite.models.deit.DeiTConfig;
+import io.svite.models.run.SavedRun;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,14 +16,6 @@ import ai.djl.translate.TranslateException;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-
-import io.svite.core.data.DataException;
-import io.svite.core.data.ImageData;
-import io.svite.core.data.InputSpec;
-import io.svite.examples.report.ReportWriter;
-import io.svite.models.deit.DeiTConfig;
-import io.svite.models.run.SavedRun;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package io.svite.examples.cli;
 
-import io.svite.core.schedule.Decay;
 import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.schedule.Decay;
 import io.svite.models.methods.SviteRecipe;
 
 import picocli.CommandLine.Option;

@@ -1,10 +1,8 @@
 package io.svite.examples.cli;
 
-import ai.djl.Device;
-
-import io.svite.core.structured.UnitBudget;
 import io.svite.core.checkpoint.Storage;
 import io.svite.core.data.ImageData;
+import io.svite.core.structured.UnitBudget;
 import io.svite.core.training.CheckpointPolicy;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.methods.DenseMethod;
@@ -18,6 +16,8 @@ import io.svite.models.methods.TrainingMethod;
 import io.svite.models.run.TrainReport;
 import io.svite.models.run.TrainResult;
 import io.svite.models.run.TrainingRun;
+
+import ai.djl.Device;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,10 +1,5 @@
 package io.svite.examples.report;
 
-import ai.djl.Device;
-import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-
 import io.svite.core.checkpoint.SavedMasks;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;
@@ -12,6 +7,11 @@ import io.svite.models.io.DeiTFiles;
 import io.svite.models.io.ModelFileException;
 import io.svite.models.run.LayerDensities;
 import io.svite.models.run.SavedRun;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

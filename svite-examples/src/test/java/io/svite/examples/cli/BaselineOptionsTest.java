@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
-
 import io.svite.models.methods.GmpMethod;
 import io.svite.models.methods.OmpMethod;
 import io.svite.models.methods.SmallDenseMethod;
@@ -14,8 +12,8 @@ import io.svite.models.methods.TaylorMethod;
 import io.svite.models.methods.TrainRecipe;
 import io.svite.models.methods.TrainingMethod;
 
+import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
-
 import picocli.CommandLine;
 
 class BaselineOptionsTest {

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-
 import io.svite.models.cost.CostModel;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiTConfig;
@@ -20,6 +16,9 @@ import io.svite.models.methods.TrainingMethod;
 import io.svite.models.methods.VtpMethod;
 import io.svite.models.run.ComparisonTable;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,6 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.svite.core.checkpoint.SavedMasks;
+import io.svite.examples.report.MaskImages;
+import io.svite.models.compact.Compactor;
+import io.svite.models.deit.DeiT;
+import io.svite.models.io.DeiTFiles;
+import io.svite.models.run.LayerDensities;
+
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -15,14 +22,6 @@ import ai.djl.nn.Parameter;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
-import io.svite.core.checkpoint.SavedMasks;
-import io.svite.examples.report.MaskImages;
-import io.svite.models.compact.Compactor;
-import io.svite.models.deit.DeiT;
-import io.svite.models.io.DeiTFiles;
-import io.svite.models.run.LayerDensities;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.svite.core.schedule.Decay;
 import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.schedule.Decay;
 import io.svite.models.methods.SviteRecipe;
 
 import org.junit.jupiter.api.Test;
-
 import picocli.CommandLine;
 
 class SviteOptionsTest {

@@ -1,5 +1,13 @@
 package io.svite.models.compact;
 
+import io.svite.core.select.ParameterNames;
+import io.svite.models.deit.BlockShape;
+import io.svite.models.deit.DeiT;
+import io.svite.models.deit.DeiTBlock;
+import io.svite.models.deit.DeiTConfig;
+import io.svite.models.deit.GatedAttention;
+import io.svite.models.deit.GatedMlp;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -9,14 +17,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
-
-import io.svite.core.select.ParameterNames;
-import io.svite.models.deit.BlockShape;
-import io.svite.models.deit.DeiT;
-import io.svite.models.deit.DeiTBlock;
-import io.svite.models.deit.DeiTConfig;
-import io.svite.models.deit.GatedAttention;
-import io.svite.models.deit.GatedMlp;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

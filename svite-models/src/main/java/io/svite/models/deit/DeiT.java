@@ -1,5 +1,8 @@
 package io.svite.models.deit;
 
+import io.svite.core.ndarray.Scalars;
+import io.svite.models.tokens.TokenSelector;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -14,9 +17,6 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
-
-import io.svite.core.ndarray.Scalars;
-import io.svite.models.tokens.TokenSelector;
 
 import java.util.ArrayList;
 import java.util.Collections;

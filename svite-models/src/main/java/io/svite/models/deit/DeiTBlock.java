@@ -1,5 +1,7 @@
 package io.svite.models.deit;
 
+import io.svite.core.ndarray.Scalars;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,8 +11,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-
-import io.svite.core.ndarray.Scalars;
 
 /**
  * One pre-norm transformer block, as in timm's {@code Block}.

@@ -1,18 +1,18 @@
 package io.svite.models.deit;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
-
 import io.svite.core.structured.StructuredUnits;
 import io.svite.core.structured.UnitBudget;
 import io.svite.core.structured.UnitCriterion;
 import io.svite.core.structured.UnitFamily;
 import io.svite.core.structured.UnitGroup;
 import io.svite.core.structured.UnitSlice;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.svite.models.deit;
 
+import io.svite.core.ndarray.Scalars;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -10,8 +12,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
-
-import io.svite.core.ndarray.Scalars;
 
 /**
  * Multi-head self-attention with a fused qkv projection and one gate per head.

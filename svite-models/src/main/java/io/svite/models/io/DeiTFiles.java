@@ -1,5 +1,10 @@
 package io.svite.models.io;
 
+import io.svite.core.select.ParameterNames;
+import io.svite.models.deit.BlockShape;
+import io.svite.models.deit.DeiT;
+import io.svite.models.deit.DeiTConfig;
+
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -13,11 +18,6 @@ import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
-
-import io.svite.core.select.ParameterNames;
-import io.svite.models.deit.BlockShape;
-import io.svite.models.deit.DeiT;
-import io.svite.models.deit.DeiTConfig;
 
 import java.io.EOFException;
 import java.io.IOException;

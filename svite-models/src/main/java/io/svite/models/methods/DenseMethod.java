@@ -1,9 +1,9 @@
 package io.svite.models.methods;
 
-import ai.djl.Model;
-
 import io.svite.core.distribution.SparsityDistribution;
 import io.svite.models.deit.DeiTConfig;
+
+import ai.djl.Model;
 
 /** Plain dense training: one phase, every weight trained. */
 public final class DenseMethod implements TrainingMethod {

@@ -1,12 +1,12 @@
 package io.svite.models.methods;
 
+import io.svite.core.ndarray.Scalars;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.loss.Loss;
-
-import io.svite.core.ndarray.Scalars;
 
 import java.util.List;
 

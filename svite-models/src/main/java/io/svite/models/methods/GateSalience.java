@@ -1,5 +1,12 @@
 package io.svite.models.methods;
 
+import io.svite.core.data.InputSpec;
+import io.svite.core.data.SeededSampler;
+import io.svite.core.structured.UnitGroup;
+import io.svite.core.structured.UnitScores;
+import io.svite.core.training.LabelSmoothingLoss;
+import io.svite.models.deit.DeiT;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -15,13 +22,6 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.Pair;
-
-import io.svite.core.structured.UnitGroup;
-import io.svite.core.structured.UnitScores;
-import io.svite.core.data.InputSpec;
-import io.svite.core.data.SeededSampler;
-import io.svite.core.training.LabelSmoothingLoss;
-import io.svite.models.deit.DeiT;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,21 +1,21 @@
 package io.svite.models.methods;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-
-import io.svite.core.report.LayerSparsity;
 import io.svite.core.SparseTrainer;
 import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.report.LayerSparsity;
 import io.svite.core.report.SparsityReport;
 import io.svite.models.cost.CostModel;
 import io.svite.models.cost.CostReport;
 import io.svite.models.cost.CountFormat;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 
 import java.util.Locale;
 

@@ -1,13 +1,13 @@
 package io.svite.models.methods;
 
+import io.svite.core.data.ImageData;
+import io.svite.core.training.EpochMetrics;
+import io.svite.models.deit.DeiTConfig;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
-
-import io.svite.core.data.ImageData;
-import io.svite.core.training.EpochMetrics;
-import io.svite.models.deit.DeiTConfig;
 
 import java.util.List;
 

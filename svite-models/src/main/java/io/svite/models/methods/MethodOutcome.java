@@ -1,10 +1,10 @@
 package io.svite.models.methods;
 
-import ai.djl.Model;
-
 import io.svite.core.report.SparsityReport;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;
+
+import ai.djl.Model;
 
 import java.io.IOException;
 import java.nio.file.Path;

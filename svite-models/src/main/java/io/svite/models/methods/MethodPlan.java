@@ -1,9 +1,9 @@
 package io.svite.models.methods;
 
-import com.google.gson.JsonObject;
-
 import io.svite.core.report.SparsityReport;
 import io.svite.models.deit.DeiTConfig;
+
+import com.google.gson.JsonObject;
 
 /**
  * What a method would make of a model, without training: the architecture it ends with, its

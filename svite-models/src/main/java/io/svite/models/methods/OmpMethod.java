@@ -1,16 +1,16 @@
 package io.svite.models.methods;
 
+import io.svite.core.SparseTrainer;
+import io.svite.core.SparseTrainingConfig;
+import io.svite.core.criteria.PruneCriterion;
+import io.svite.core.distribution.PruningScope;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.schedule.PruningSchedule;
+import io.svite.models.deit.DeiTConfig;
+
 import ai.djl.Model;
 
 import com.google.gson.JsonObject;
-
-import io.svite.core.criteria.PruneCriterion;
-import io.svite.core.schedule.PruningSchedule;
-import io.svite.core.distribution.PruningScope;
-import io.svite.core.SparseTrainer;
-import io.svite.core.SparseTrainingConfig;
-import io.svite.core.report.SparsityReport;
-import io.svite.models.deit.DeiTConfig;
 
 import java.util.Locale;
 

@@ -1,9 +1,9 @@
 package io.svite.models.methods;
 
+import io.svite.core.training.DecoratedTrainingConfig;
+
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.loss.Loss;
-
-import io.svite.core.training.DecoratedTrainingConfig;
 
 import java.util.List;
 

@@ -1,7 +1,5 @@
 package io.svite.models.methods;
 
-import com.google.gson.JsonObject;
-
 import io.svite.core.distribution.PruningScope;
 import io.svite.core.distribution.SparsityDistribution;
 import io.svite.core.report.SparsityReport;
@@ -12,6 +10,8 @@ import io.svite.models.cost.DepthRule;
 import io.svite.models.cost.GlobalSparsityCost;
 import io.svite.models.cost.SmallDense;
 import io.svite.models.deit.DeiTConfig;
+
+import com.google.gson.JsonObject;
 
 import java.util.Locale;
 import java.util.function.DoubleFunction;

@@ -1,5 +1,21 @@
 package io.svite.models.methods;
 
+import io.svite.core.SparseRun;
+import io.svite.core.SparseTrainingConfig;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.report.UnitGroupReport;
+import io.svite.core.report.UnitReport;
+import io.svite.core.select.ParameterNames;
+import io.svite.core.structured.UnitBudget;
+import io.svite.models.compact.Compactor;
+import io.svite.models.cost.CostModel;
+import io.svite.models.deit.DeiT;
+import io.svite.models.deit.DeiTConfig;
+import io.svite.models.deit.DeiTUnits;
+import io.svite.models.io.DeiTFiles;
+import io.svite.models.methods.S2viteRecipe;
+
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
@@ -9,23 +25,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-
-import io.svite.core.select.ParameterNames;
-import io.svite.core.SparseRun;
-import io.svite.core.distribution.SparsityDistribution;
-import io.svite.core.report.SparsityReport;
-import io.svite.core.SparseTrainingConfig;
-import io.svite.core.structured.UnitBudget;
-import io.svite.core.report.UnitGroupReport;
-import io.svite.core.report.UnitReport;
-import io.svite.models.compact.Compactor;
-import io.svite.models.cost.CostModel;
-import io.svite.models.deit.DeiT;
-import io.svite.models.deit.DeiTConfig;
-import io.svite.models.deit.DeiTUnits;
-import io.svite.models.io.DeiTFiles;
-import io.svite.models.methods.S2viteRecipe;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

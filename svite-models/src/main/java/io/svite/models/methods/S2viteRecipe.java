@@ -1,7 +1,7 @@
 package io.svite.models.methods;
 
-import io.svite.core.schedule.Decay;
 import io.svite.core.SparseTrainer;
+import io.svite.core.schedule.Decay;
 import io.svite.core.structured.UnitBudget;
 import io.svite.core.structured.UnitCriterion;
 import io.svite.models.deit.DeiTUnits;

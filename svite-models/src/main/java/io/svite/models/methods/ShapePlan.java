@@ -1,8 +1,5 @@
 package io.svite.models.methods;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-
 import io.svite.core.report.SparsityReport;
 import io.svite.models.compact.GlobalThreshold.Measure;
 import io.svite.models.cost.CostModel;
@@ -10,6 +7,9 @@ import io.svite.models.cost.CostReport;
 import io.svite.models.cost.CountFormat;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiTConfig;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 
 import java.util.Collections;
 import java.util.Locale;

@@ -1,12 +1,12 @@
 package io.svite.models.methods;
 
-import ai.djl.Model;
-
-import com.google.gson.JsonObject;
-
 import io.svite.models.cost.DepthRule;
 import io.svite.models.cost.SmallDense;
 import io.svite.models.deit.DeiTConfig;
+
+import ai.djl.Model;
+
+import com.google.gson.JsonObject;
 
 import java.util.Locale;
 

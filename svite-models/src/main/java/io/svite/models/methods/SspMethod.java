@@ -1,12 +1,5 @@
 package io.svite.models.methods;
 
-import ai.djl.Model;
-import ai.djl.ndarray.NDManager;
-
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-
 import io.svite.core.distribution.SparsityDistribution;
 import io.svite.core.structured.UnitBudget;
 import io.svite.core.structured.UnitGroup;
@@ -17,6 +10,12 @@ import io.svite.models.deit.DeiTConfig;
 import io.svite.models.deit.DeiTUnits;
 import io.svite.models.io.DeiTFiles;
 
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,15 +1,15 @@
 package io.svite.models.methods;
 
+import io.svite.core.SparseRun;
+import io.svite.core.SparseTrainingConfig;
+import io.svite.core.report.SparsityReport;
+import io.svite.models.deit.DeiTConfig;
+
 import ai.djl.Model;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 
 import com.google.gson.JsonObject;
-
-import io.svite.core.SparseRun;
-import io.svite.core.SparseTrainingConfig;
-import io.svite.core.report.SparsityReport;
-import io.svite.models.deit.DeiTConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package io.svite.models.methods;
 
-import io.svite.core.schedule.Decay;
 import io.svite.core.SparseTrainer;
 import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.schedule.Decay;
 
 /**
  * The SViTE part of a training recipe (unstructured dynamic sparse training), in library types.

@@ -1,9 +1,9 @@
 package io.svite.models.methods;
 
-import com.google.gson.JsonObject;
-
 import io.svite.core.distribution.SparsityDistribution;
 import io.svite.models.deit.DeiTConfig;
+
+import com.google.gson.JsonObject;
 
 import java.io.IOException;
 

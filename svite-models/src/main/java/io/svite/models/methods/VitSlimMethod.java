@@ -1,12 +1,5 @@
 package io.svite.models.methods;
 
-import ai.djl.Model;
-import ai.djl.nn.Parameter;
-
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-
 import io.svite.models.compact.Compactor;
 import io.svite.models.compact.GlobalThreshold;
 import io.svite.models.compact.GlobalThreshold.Choice;
@@ -19,6 +12,12 @@ import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTBlock;
 import io.svite.models.deit.DeiTConfig;
 
+import ai.djl.Model;
+import ai.djl.nn.Parameter;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

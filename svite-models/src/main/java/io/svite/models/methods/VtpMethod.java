@@ -1,12 +1,5 @@
 package io.svite.models.methods;
 
-import ai.djl.Model;
-import ai.djl.nn.Parameter;
-
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-
 import io.svite.models.compact.Compactor;
 import io.svite.models.compact.SoftGates;
 import io.svite.models.compact.SoftGates.InputGates;
@@ -15,6 +8,12 @@ import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTBlock;
 import io.svite.models.deit.DeiTConfig;
 
+import ai.djl.Model;
+import ai.djl.nn.Parameter;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

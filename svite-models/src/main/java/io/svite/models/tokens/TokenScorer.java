@@ -1,5 +1,7 @@
 package io.svite.models.tokens;
 
+import io.svite.core.select.KeepDense;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -12,8 +14,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
-
-import io.svite.core.select.KeepDense;
 
 /**
  * Scores every patch token with one number: a linear layer {@code fc} (D → 1) or an MLP {@code

@@ -1,5 +1,8 @@
 package io.svite.models.tokens;
 
+import io.svite.core.ndarray.Scalars;
+import io.svite.core.select.KeepDense;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -10,9 +13,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-
-import io.svite.core.select.KeepDense;
-import io.svite.core.ndarray.Scalars;
 
 /**
  * SViTE+'s learnable token selector: scores the N patch tokens of each image, keeps the k best and

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.svite.core.select.KeepDense;
+import io.svite.models.tokens.TemperatureListener;
+import io.svite.models.tokens.TokenSelection;
+import io.svite.models.tokens.TokenSelector;
+
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -20,11 +25,6 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
-
-import io.svite.core.select.KeepDense;
-import io.svite.models.tokens.TemperatureListener;
-import io.svite.models.tokens.TokenSelection;
-import io.svite.models.tokens.TokenSelector;
 
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.svite.core.SparseRun;
+import io.svite.core.SparseTrainer;
+import io.svite.core.SparseTrainingConfig;
+import io.svite.core.optimizer.Optimizers;
+import io.svite.core.report.SparsityReport;
+import io.svite.core.report.UnitGroupReport;
+import io.svite.core.report.UnitReport;
+import io.svite.core.schedule.Decay;
+import io.svite.models.compact.Compactor;
+import io.svite.models.compact.KeptUnits;
+import io.svite.models.compact.StructuredBudget;
+import io.svite.models.tokens.TokenSelection;
+
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -21,19 +34,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.tracker.Tracker;
-
-import io.svite.core.schedule.Decay;
-import io.svite.core.SparseRun;
-import io.svite.core.SparseTrainer;
-import io.svite.core.report.SparsityReport;
-import io.svite.core.SparseTrainingConfig;
-import io.svite.core.report.UnitGroupReport;
-import io.svite.core.report.UnitReport;
-import io.svite.core.optimizer.Optimizers;
-import io.svite.models.compact.Compactor;
-import io.svite.models.compact.KeptUnits;
-import io.svite.models.compact.StructuredBudget;
-import io.svite.models.tokens.TokenSelection;
 
 import org.junit.jupiter.api.Test;
 

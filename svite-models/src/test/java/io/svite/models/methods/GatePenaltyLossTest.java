@@ -3,6 +3,9 @@ package io.svite.models.methods;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.svite.models.deit.DeiT;
+import io.svite.models.deit.DeiTConfig;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,9 +15,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.Loss;
-
-import io.svite.models.deit.DeiT;
-import io.svite.models.deit.DeiTConfig;
 
 import org.junit.jupiter.api.Test;
 

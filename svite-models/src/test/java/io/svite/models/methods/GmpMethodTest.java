@@ -2,11 +2,10 @@ package io.svite.models.methods;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-
 import io.svite.core.distribution.PruningScope;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 
 class GmpMethodTest {

@@ -1,15 +1,15 @@
 package io.svite.models.methods;
 
-import ai.djl.engine.Engine;
-
-import com.google.gson.JsonObject;
-
 import io.svite.core.data.ImageData;
 import io.svite.core.training.CheckpointPolicy;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.run.TrainReport;
 import io.svite.models.run.TrainResult;
 import io.svite.models.run.TrainingRun;
+
+import ai.djl.engine.Engine;
+
+import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,17 +3,9 @@ package io.svite.models.methods;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import ai.djl.Model;
-
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-
-import io.svite.core.schedule.Decay;
-import io.svite.core.distribution.SparsityDistribution;
 import io.svite.core.SparseTrainer;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.schedule.Decay;
 import io.svite.core.structured.UnitBudget;
 import io.svite.core.structured.UnitCriterion;
 import io.svite.models.cost.CostModel;
@@ -23,6 +15,13 @@ import io.svite.models.deit.DeiTConfig;
 import io.svite.models.deit.DeiTUnits;
 import io.svite.models.io.DeiTFiles;
 
+import ai.djl.Device;
+import ai.djl.Model;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
-
 import io.svite.models.cost.DepthRule;
 import io.svite.models.cost.SmallDense;
 import io.svite.models.deit.DeiTConfig;
 
+import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 
 

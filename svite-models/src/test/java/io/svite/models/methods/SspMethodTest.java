@@ -5,6 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.svite.core.checkpoint.CheckpointStore;
+import io.svite.core.data.ImageData;
+import io.svite.core.data.InMemoryImageData;
+import io.svite.core.data.InputSpec;
+import io.svite.core.data.SeededSampler;
+import io.svite.core.data.SyntheticImages;
+import io.svite.core.structured.UnitBudget;
+import io.svite.core.training.CheckpointPolicy;
+import io.svite.core.training.LabelSmoothingLoss;
+import io.svite.models.deit.BlockShape;
+import io.svite.models.deit.DeiT;
+import io.svite.models.deit.DeiTBlock;
+import io.svite.models.deit.DeiTConfig;
+import io.svite.models.deit.DeiTUnits;
+import io.svite.models.io.DeiTFiles;
+import io.svite.models.run.RunFolder;
+import io.svite.models.run.TrainResult;
+import io.svite.models.run.TrainingRun;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -19,26 +38,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
-import io.svite.core.structured.UnitBudget;
-import io.svite.core.checkpoint.CheckpointStore;
-import io.svite.core.data.ImageData;
-import io.svite.core.data.InMemoryImageData;
-import io.svite.core.data.InputSpec;
-import io.svite.core.data.SeededSampler;
-import io.svite.core.data.SyntheticImages;
-import io.svite.core.training.CheckpointPolicy;
-import io.svite.core.training.LabelSmoothingLoss;
-import io.svite.models.deit.BlockShape;
-import io.svite.models.deit.DeiT;
-import io.svite.models.deit.DeiTBlock;
-import io.svite.models.deit.DeiTConfig;
-import io.svite.models.deit.DeiTUnits;
-import io.svite.models.io.DeiTFiles;
-import io.svite.models.run.RunFolder;
-import io.svite.models.run.TrainResult;
-import io.svite.models.run.TrainingRun;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
-
-import io.svite.core.schedule.Decay;
 import io.svite.core.checkpoint.SavedMasks;
-import io.svite.core.distribution.SparsityDistribution;
 import io.svite.core.data.ImageData;
 import io.svite.core.data.SyntheticImages;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.schedule.Decay;
 import io.svite.models.run.RunFolder;
 import io.svite.models.run.TrainResult;
 import io.svite.models.run.TrainingRun;
+
+import ai.djl.engine.Engine;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,17 +3,16 @@ package io.svite.models.methods;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-
 import io.svite.models.compact.GlobalThreshold.Measure;
 import io.svite.models.cost.CostModel;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.io.DeiTFiles;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,17 +2,17 @@ package io.svite.models.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.svite.models.compact.Compactor;
+import io.svite.models.cost.CostModel;
+import io.svite.models.deit.DeiT;
+import io.svite.models.deit.DeiTConfig;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-
-import io.svite.models.compact.Compactor;
-import io.svite.models.cost.CostModel;
-import io.svite.models.deit.DeiT;
-import io.svite.models.deit.DeiTConfig;
 
 import org.junit.jupiter.api.Test;
 

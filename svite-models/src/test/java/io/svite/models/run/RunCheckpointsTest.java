@@ -7,18 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import ai.djl.Model;
-
-import io.svite.core.schedule.Decay;
-import io.svite.core.distribution.PruningScope;
 import io.svite.core.SparseTrainingConfig;
-import io.svite.core.distribution.SparsityDistribution;
-import io.svite.core.structured.UnitBudget;
-import io.svite.core.structured.UnitCriterion;
 import io.svite.core.checkpoint.CheckpointStore;
 import io.svite.core.data.ImageData;
 import io.svite.core.data.SyntheticImages;
+import io.svite.core.distribution.PruningScope;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.schedule.Decay;
+import io.svite.core.structured.UnitBudget;
+import io.svite.core.structured.UnitCriterion;
 import io.svite.core.training.CheckpointPolicy;
 import io.svite.core.training.EpochMetrics;
 import io.svite.models.compact.GlobalThreshold.Measure;
@@ -41,6 +38,9 @@ import io.svite.models.methods.TrainingPhase;
 import io.svite.models.methods.VitSlimMethod;
 import io.svite.models.methods.VtpMethod;
 import io.svite.models.tokens.TokenSelection;
+
+import ai.djl.Device;
+import ai.djl.Model;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

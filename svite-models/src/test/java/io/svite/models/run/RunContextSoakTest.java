@@ -3,16 +3,11 @@ package io.svite.models.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import ai.djl.Model;
-import ai.djl.training.Trainer;
-import ai.djl.training.listener.TrainingListenerAdapter;
-
-import io.svite.core.schedule.Decay;
 import io.svite.core.SparseTrainingConfig;
-import io.svite.core.distribution.SparsityDistribution;
 import io.svite.core.data.ImageData;
 import io.svite.core.data.SyntheticImages;
+import io.svite.core.distribution.SparsityDistribution;
+import io.svite.core.schedule.Decay;
 import io.svite.core.training.CheckpointPolicy;
 import io.svite.models.methods.MethodContext;
 import io.svite.models.methods.MethodOutcome;
@@ -21,6 +16,11 @@ import io.svite.models.methods.TrainRecipe;
 import io.svite.models.methods.TrainingMethod;
 import io.svite.models.methods.TrainingPhase;
 import io.svite.models.tokens.TokenSelection;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

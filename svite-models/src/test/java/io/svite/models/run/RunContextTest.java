@@ -6,13 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import ai.djl.Model;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.nn.Parameter;
-import ai.djl.training.Trainer;
-import ai.djl.training.listener.TrainingListenerAdapter;
-
 import io.svite.core.checkpoint.CheckpointStore;
 import io.svite.core.data.ImageData;
 import io.svite.core.data.SyntheticImages;
@@ -24,6 +17,13 @@ import io.svite.models.methods.MethodOutcome;
 import io.svite.models.methods.TrainRecipe;
 import io.svite.models.methods.TrainingMethod;
 import io.svite.models.methods.TrainingPhase;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,15 +3,15 @@ package io.svite.models.tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-
-import io.svite.core.report.LayerSparsity;
 import io.svite.core.SparseTrainer;
+import io.svite.core.report.LayerSparsity;
 import io.svite.core.report.SparsityReport;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 import org.junit.jupiter.api.Test;
 
