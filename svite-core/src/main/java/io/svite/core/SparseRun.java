@@ -202,7 +202,14 @@ public final class SparseRun {
      * @throws IllegalStateException if training has already begun
      */
     public SparseRun resumeFrom(Path dir, String name) throws IOException {
-        engine.resumeFrom(EngineCheckpoint.fromMasks(MaskCheckpoint.read(checkpointFile(dir, name)), engine.policies()));
+        EngineCheckpoint.Staged staged = EngineCheckpoint.fromMasks(MaskCheckpoint.read(checkpointFile(dir, name)),
+                engine.policies());
+        if (staged.updates() < 0) { // a file from before the count was recorded: the schedule's updates so far
+            long updates = ((io.svite.core.policy.DynamicMasks) engine.policies().get(0)).updatesUpTo(staged.step());
+            staged = new EngineCheckpoint.Staged(staged.file(), staged.step(), updates, staged.sections(),
+                    staged.prefixed(), staged.decoder());
+        }
+        engine.resumeFrom(staged);
         return this;
     }
 

@@ -7,8 +7,9 @@ import java.nio.file.Path;
  * Training state that a run checkpoint carries besides the weights and the optimizer: masks, gates'
  * schedules, a selector's bookkeeping — whatever a training method keeps that is not a parameter.
  *
- * <p>The training loop finds these objects itself: the {@code TrainingConfig} a phase trains with
- * and each of its {@code TrainingListener}s are checkpointed when they implement this interface.
+ * <p>Checkpoints find these objects themselves ({@code io.svite.core.resume.TrainingState}): the
+ * {@code TrainingConfig} a run trains with, its optimizers and each of its {@code TrainingListener}s
+ * are checkpointed when they implement this interface.
  *
  * <p>Lifecycle, all on the training thread:
  *
@@ -19,10 +20,10 @@ import java.nio.file.Path;
  *       disk and renames the whole checkpoint into place only once everything is written, so a
  *       crash never leaves a half-written state visible. Do not write outside {@code dir}.
  *   <li>{@link #readCheckpoint} when a run resumes, on a fresh instance made by the same recipe,
- *       <b>before</b> the trainer is created (so before {@code onTrainingBegin}); the model's block
- *       is already initialised and holds the checkpoint's weights. The files have been verified
- *       against their recorded hashes. Stage what you read and apply it when training begins if it
- *       needs the trainer; check it against the model and refuse a mismatch with an {@link
+ *       <b>before</b> the trainer is created (so before {@code onTrainingBegin}) and before the
+ *       checkpoint's weights are loaded into the model. The files have been verified against their
+ *       recorded hashes. Stage what you read and apply it when training begins (the weights exist
+ *       then); check it against the model there and refuse a mismatch with an {@link
  *       IllegalArgumentException} naming the file and what differs.
  * </ol>
  *

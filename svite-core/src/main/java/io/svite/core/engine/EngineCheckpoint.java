@@ -133,7 +133,7 @@ public final class EngineCheckpoint {
             tensors.add(o);
         }
         fields.add("tensors", tensors);
-        return new Staged(contents.file(), contents.step(), Math.max(0, contents.updates()), Map.of("svite", fields), false,
+        return new Staged(contents.file(), contents.step(), contents.updates(), Map.of("svite", fields), false,
                 host -> {
                     Map<String, NDArray> out = new HashMap<>();
                     contents.decode(host).forEach(a -> out.put(a.getName(), a));
@@ -146,7 +146,7 @@ public final class EngineCheckpoint {
      *
      * @param file where it was read from
      * @param step the step it was written at
-     * @param updates the updates done by then
+     * @param updates the updates done by then, or -1 when a mask file predates the count
      * @param sections each policy's fields by policy name
      * @param prefixed whether array names carry their policy's name ({@code <policy>/<array>})
      * @param decoder decodes every array into a host manager

@@ -234,6 +234,23 @@ public final class DynamicMasks implements MaskPolicy {
         t.replaceMasks(o.mask(), ctx.devices(), ctx::managerFor);
     }
 
+    /**
+     * The update steps of this run's schedule in 1..step (for mask files written before they held
+     * the update count).
+     *
+     * @param step the last step done
+     * @return the number of updates by then
+     */
+    public long updatesUpTo(long step) {
+        long n = 0;
+        for (long t = 1; t <= step; t++) {
+            if (schedule.isUpdateStep(t)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Override
     public List<MaskedTensor> tensors() {
         return List.copyOf(tensors);

@@ -204,6 +204,15 @@ public final class UnitSwaps implements MaskPolicy {
         NDArray pruneScore = checkedScore(s.prune, evidence, "prune");
         NDArray growScore = checkedScore(s.grow, evidence, "grow");
         MaskRewrite.Outcome o = MaskRewrite.rewrite(scope, mask, pruneScore, growScore, r, !settings.regrowPruned());
+        if (logger.isTraceEnabled()) { // host copies, only when tracing
+            logger.trace(
+                    "{}: active {} prune {} grow {} -> {}",
+                    g.name(),
+                    java.util.Arrays.toString(mask.toFloatArray()),
+                    java.util.Arrays.toString(pruneScore.toFloatArray()),
+                    java.util.Arrays.toString(growScore.toFloatArray()),
+                    java.util.Arrays.toString(o.mask().toFloatArray()));
+        }
         for (Device d : ctx.devices()) {
             ctx.copyOn(g.gate(), d).muli(Tensors.onDevice(o.kept(), d, scope)).addi(Tensors.onDevice(o.grown(), d, scope));
         }

@@ -98,14 +98,7 @@ public record LayerPlan(String label, DeiTConfig architecture, SparsityReport la
 
     @Override
     public JsonObject json(String model, String method) {
-        JsonObject o = new JsonObject();
-        o.addProperty("model", model);
-        o.addProperty("method", method);
-        o.addProperty("params", cost.params());
-        o.addProperty("denseParams", cost.denseParams());
-        o.addProperty("macs", cost.macs());
-        o.addProperty("denseMacs", cost.denseMacs());
-        o.addProperty("macsSaving", cost.macsSaving());
+        JsonObject o = jsonHeader(model, method);
         if (cost.keptPatches() < cost.patches()) {
             o.addProperty("keptPatches", cost.keptPatches());
             o.addProperty("patches", cost.patches());

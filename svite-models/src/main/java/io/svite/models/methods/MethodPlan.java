@@ -114,4 +114,24 @@ public interface MethodPlan {
      * @return the JSON object
      */
     JsonObject json(String model, String method);
+
+    /**
+     * The fields every plan's JSON starts with: {@code model, method, params, denseParams, macs,
+     * denseMacs, macsSaving}.
+     *
+     * @param model the preset's name
+     * @param method the method's name
+     * @return a new JSON object holding them
+     */
+    default JsonObject jsonHeader(String model, String method) {
+        JsonObject o = new JsonObject();
+        o.addProperty("model", model);
+        o.addProperty("method", method);
+        o.addProperty("params", params());
+        o.addProperty("denseParams", denseParams());
+        o.addProperty("macs", macs());
+        o.addProperty("denseMacs", denseMacs());
+        o.addProperty("macsSaving", macsSaving());
+        return o;
+    }
 }

@@ -54,35 +54,21 @@ public record PruningPlan(
         implements MethodPlan {
 
     /**
-     * The plan of a pruning method with one of the standard scopes ({@link PruningScope#global()},
-     * {@link PruningScope#uniform()}, {@link PruningScope#erdosRenyiKernel()}, {@link
-     * PruningScope#erdosRenyi()}).
+     * The plan of a pruning method: per layer at the densities a per-layer scope fixes, or under one
+     * global threshold.
      *
      * @param method the method's name, for the label ({@code omp}, {@code gmp}, {@code tp})
      * @param config the full architecture (with token selection, if asked)
      * @param sparsity the target sparsity, in [0, 1)
      * @param scope the scope
      * @return the plan
-     * @throws IllegalArgumentException for a bad sparsity, or a scope made with {@link
-     *     PruningScope#perLayer} (use {@link #of(String, DeiTConfig, double, PruningScope,
-     *     DoubleFunction)} and name its distribution)
+     * @throws IllegalArgumentException for a bad sparsity
      */
     public static PruningPlan of(String method, DeiTConfig config, double sparsity, PruningScope scope) {
-        DoubleFunction<SparsityDistribution> perLayer;
-        if (scope == PruningScope.global()) {
-            perLayer = null;
-        } else if (scope == PruningScope.uniform()) {
-            perLayer = SparsityDistribution::uniform;
-        } else if (scope == PruningScope.erdosRenyiKernel()) {
-            perLayer = SparsityDistribution::erdosRenyiKernel;
-        } else if (scope == PruningScope.erdosRenyi()) {
-            perLayer = SparsityDistribution::erdosRenyi;
-        } else {
-            throw new IllegalArgumentException("the plan of scope '" + scope + "' needs its per-layer distribution;"
-                    + " pass it to PruningPlan.of(method, config, sparsity, scope, perLayer)");
-        }
-        return of(method, config, sparsity, scope, perLayer);
+        return of(method, config, sparsity, scope,
+                scope.perLayerAt(sparsity).isPresent() ? s -> scope.perLayerAt(s).orElseThrow() : null);
     }
+
 
     /**
      * The plan of a pruning method.
@@ -149,11 +135,6 @@ public record PruningPlan(
     @Override
     public double denseMacs() {
         return dense.macs();
-    }
-
-    @Override
-    public double macsSaving() {
-        return 1 - cost.macs() / dense.macs();
     }
 
     /** Parameters are exact; with a global threshold the per-layer densities (so the MACs) are an estimate. */

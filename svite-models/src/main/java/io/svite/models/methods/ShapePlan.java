@@ -124,11 +124,6 @@ public record ShapePlan(
         return dense.macs();
     }
 
-    @Override
-    public double macsSaving() {
-        return 1 - cost.macs() / dense.macs();
-    }
-
     /** VTP at a ratio is exact; ViT-Slim's shapes are a uniform estimate under an exact target. */
     @Override
     public boolean exact() {
@@ -143,14 +138,7 @@ public record ShapePlan(
 
     @Override
     public JsonObject json(String model, String method) {
-        JsonObject o = new JsonObject();
-        o.addProperty("model", model);
-        o.addProperty("method", method);
-        o.addProperty("params", cost.params());
-        o.addProperty("denseParams", dense.params());
-        o.addProperty("macs", cost.macs());
-        o.addProperty("denseMacs", dense.macs());
-        o.addProperty("macsSaving", 1 - cost.macs() / dense.macs());
+        JsonObject o = jsonHeader(model, method);
         o.addProperty("densities", exact() ? "exact" : "uniform-estimate");
         o.addProperty("keptPatches", architecture.keptPatches());
         if (patchesLearned) {

@@ -67,8 +67,8 @@ final class PhaseCheckpointer {
         if (run.optimizer.step() != run.step && !run.warnedOptimizer) {
             run.warnedOptimizer = true;
             LOG.warn("phase '{}' does not train with the shared optimizer (it took {} of {} steps); checkpoints carry"
-                    + " only the optimizers that are Checkpointable, so resuming it is not exact", run.phase.name(),
-                    run.optimizer.step(), run.step);
+                    + " the first StatefulOptimizer of the phase's configuration and the Checkpointable ones, so"
+                    + " resuming it may not be exact", run.phase.name(), run.optimizer.step(), run.step);
         }
         guard.checkFinite(acc, run, run.epoch, ledger.globalStep());
     }

@@ -53,9 +53,12 @@ class MethodsTest {
         e = assertThrows(IllegalArgumentException.class, () -> Methods.at("omp", 0.5, MINI, oneEpoch));
         assertTrue(e.getMessage().contains("omp trains dense, prunes once, then fine-tunes: it needs --epochs 2 or more, got 1"),
                 e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> PruningPlan.of("omp", MINI, 0.5, io.svite.core.distribution.PruningScope.perLayer("custom",
-                        io.svite.core.distribution.SparsityDistribution::uniform)));
-        assertTrue(e.getMessage().contains("needs its per-layer distribution"), e.getMessage());
+        // a custom per-layer scope plans through the scope's own distribution
+        PruningPlan custom = PruningPlan.of("gmp", MINI, 0.5, io.svite.core.distribution.PruningScope.perLayer("custom",
+                io.svite.core.distribution.SparsityDistribution::uniform));
+        PruningPlan uniform = PruningPlan.of("gmp", MINI, 0.5, io.svite.core.distribution.PruningScope.uniform());
+        assertEquals(uniform.params(), custom.params());
+        assertEquals(uniform.macs(), custom.macs(), 0);
+        assertTrue(custom.exact(), "a per-layer scope fixes every density");
     }
 }
