@@ -34,7 +34,7 @@ import java.util.Set;
  *   <li><b>unit budgets</b> (S2ViTE): {@link #units} and {@link #keep} (or {@link #unitSparsity},
  *       {@link #unitBudget}), with {@link #prune(UnitFamily, UnitCriterion)}, {@link
  *       #grow(UnitFamily, UnitCriterion)}, {@link #scoreWindow}, {@link #regrowPruned}, {@link
- *       #unitSeed};
+ *       #unitSeed}, {@link #gatedUnits};
  *   <li><b>a pruning schedule</b> (OMP, GMP, Taylor pruning): {@link #pruning}, with {@link
  *       #pruningScope}, {@link #prune(PruneCriterion)}, {@link #pruningScoreWindow}, {@link #startFrom}.
  * </ul>
@@ -61,6 +61,7 @@ public abstract class RecipeBuilder<B extends RecipeBuilder<B>> extends Schedule
     final Map<String, UnitCriterion> unitGrow = new LinkedHashMap<>();
     int scoreWindow = DEFAULT_SCORE_WINDOW;
     boolean regrowPruned = true;
+    boolean gatedUnits;
     Long unitSeed;
     final Set<String> unitOptions = new LinkedHashSet<>();
     PruningSchedule pruning;
@@ -251,6 +252,21 @@ public abstract class RecipeBuilder<B extends RecipeBuilder<B>> extends Schedule
     public B regrowPruned(boolean regrow) {
         this.regrowPruned = regrow;
         unitOptions.add("regrowPruned(...)");
+        return self();
+    }
+
+    /**
+     * Trains every unit at full width with the closed ones multiplied by a gate of 0, as the
+     * authors' code does, instead of computing only the active units (the default when the model's
+     * declaration can: {@link io.svite.core.structured.StructuredUnits#execution}). Both give the
+     * same masks and the same weights up to the order of floating-point sums; this is the
+     * reference to check against, and it costs a dense step.
+     *
+     * @return this builder
+     */
+    public B gatedUnits() {
+        this.gatedUnits = true;
+        unitOptions.add("gatedUnits()");
         return self();
     }
 

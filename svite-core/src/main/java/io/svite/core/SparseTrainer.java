@@ -89,7 +89,7 @@ public final class SparseTrainer {
                 ? null
                 : new UnitSettings(b.units, b.unitBudget != null ? b.unitBudget : UnitBudget.fractions(b.fractions),
                         b.unitPrune, b.unitGrow, io.svite.core.structured.UnitCriterion.taylor(), b.scoreWindow,
-                        b.regrowPruned, b.unitSeed != null ? b.unitSeed : b.seed);
+                        b.regrowPruned, b.gatedUnits, b.unitSeed != null ? b.unitSeed : b.seed);
         this.pruning = b.pruning == null
                 ? null
                 : new PruningSettings(b.pruning, b.pruningScope, b.prune, b.selector, b.pruningScoreWindow, b.startFrom);

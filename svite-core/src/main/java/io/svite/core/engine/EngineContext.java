@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The engine as its policies see it, and the registries its optimizer routes by: the model, the
@@ -29,6 +30,7 @@ final class EngineContext implements PolicyContext {
 
     private final Optimizer delegate;
     private final BooleanSupplier resuming;
+    private final LongSupplier steps;
     private final DeviceCopies copies = new DeviceCopies();
     private final Map<String, MaskedTensor> masked = new ConcurrentHashMap<>();
     private final Set<String> gates = ConcurrentHashMap.newKeySet();
@@ -38,9 +40,10 @@ final class EngineContext implements PolicyContext {
     private NDManager root;
     private ArrayWait wait;
 
-    EngineContext(Optimizer delegate, BooleanSupplier resuming) {
+    EngineContext(Optimizer delegate, BooleanSupplier resuming, LongSupplier steps) {
         this.delegate = delegate;
         this.resuming = resuming;
+        this.steps = steps;
     }
 
     /** Takes the trainer's model and devices; the engine's arrays go into a manager under the model's. */
@@ -170,5 +173,10 @@ final class EngineContext implements PolicyContext {
     @Override
     public boolean resuming() {
         return resuming.getAsBoolean();
+    }
+
+    @Override
+    public long stepsDone() {
+        return steps.getAsLong();
     }
 }

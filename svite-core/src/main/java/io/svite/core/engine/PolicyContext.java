@@ -114,6 +114,14 @@ public interface PolicyContext {
     boolean resuming();
 
     /**
+     * Optimizer steps taken so far, those before a resumed checkpoint included: the next training
+     * step is {@code stepsDone() + 1}. Already the checkpoint's count in {@link MaskPolicy#bind}.
+     *
+     * @return the step count
+     */
+    long stepsDone();
+
+    /**
      * Whether the optimizer wants to hear of mask changes ({@link #maskChanged} does nothing
      * otherwise), so a policy can skip building the arrays it would pass.
      *

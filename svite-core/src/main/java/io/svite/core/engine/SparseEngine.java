@@ -65,7 +65,7 @@ public final class SparseEngine {
         this.policies = List.copyOf(policies);
         this.delegate = delegate;
         this.recipeName = recipeName;
-        this.context = new EngineContext(delegate, () -> resume != null);
+        this.context = new EngineContext(delegate, () -> resume != null, () -> steps);
     }
 
     /**
@@ -153,14 +153,14 @@ public final class SparseEngine {
                 }
             }
         } else {
+            steps = restored.step();
+            updates = restored.updates();
             try (NDManager host = context.root().newSubManager(Device.cpu())) {
                 Map<String, NDArray> arrays = restored.arrays(host);
                 for (MaskPolicy p : policies) {
                     p.bind(context, restored.of(p, arrays));
                 }
             }
-            steps = restored.step();
-            updates = restored.updates();
         }
         resume = null;
         chooseAnchor();

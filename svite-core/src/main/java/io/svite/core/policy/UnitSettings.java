@@ -25,6 +25,8 @@ import java.util.Set;
  * @param defaultGrow the grow criterion of families without their own
  * @param scoreWindow batches whose Taylor scores are averaged before an update
  * @param regrowPruned whether units pruned in an update may be grown back in it
+ * @param gated whether closed units stay at full width, gated to 0, even if the model could
+ *     compute only the active ones
  * @param seed the seed of the initial active sets
  */
 public record UnitSettings(
@@ -35,6 +37,7 @@ public record UnitSettings(
         UnitCriterion defaultGrow,
         int scoreWindow,
         boolean regrowPruned,
+        boolean gated,
         long seed) {
 
     /** Copies the maps. */

@@ -8,6 +8,7 @@ import io.svite.core.report.UnitGroupReport;
 import io.svite.core.schedule.UpdateSchedule;
 import io.svite.core.structured.UnitCriterion;
 import io.svite.core.structured.UnitEvidence;
+import io.svite.core.structured.UnitExecution;
 import io.svite.core.structured.UnitGroup;
 import io.svite.core.structured.UnitSlice;
 
@@ -37,6 +38,11 @@ import java.util.Map;
  *
  * <p>The active set is the gate: gates are unfrozen while training (so they get the gradient that
  * scores units), never updated by an optimizer, frozen again at the end, and exactly 0 or 1.
+ *
+ * <p>When the model can compute only its active units ({@link UnitExecution}) and the recipe does
+ * not ask for {@code gatedUnits()}, a step between score windows computes the active units alone;
+ * the steps of a score window also compute the inactive ones, whose gate gradients are their grow
+ * scores. Masks and weights are those of the gated run, up to the order of floating-point sums.
  */
 public final class UnitSwaps implements MaskPolicy {
 
@@ -46,6 +52,7 @@ public final class UnitSwaps implements MaskPolicy {
     private final UpdateSchedule schedule;
     private List<UnitGroup> declared = List.of();
     private final List<UnitGroupState> groups = new ArrayList<>();
+    private ActiveUnitsPlan plan;
 
     /**
      * The policy of one run.
@@ -66,6 +73,9 @@ public final class UnitSwaps implements MaskPolicy {
     @Override
     public void begin(PolicyContext ctx) {
         declared = settings.declared(ctx.block());
+        UnitExecution execution =
+                settings.gated() ? null : settings.units().execution(ctx.block());
+        plan = execution == null ? null : new ActiveUnitsPlan(execution);
         try {
             settings.budget().counts(declared); // fails early for a budget that needs no shapes
         } catch (IllegalStateException shapesNotKnownYet) {
@@ -109,11 +119,14 @@ public final class UnitSwaps implements MaskPolicy {
         if (restored != null) {
             UnitGroupState.restoreAll(groups, restored, state);
         }
+        if (plan != null) {
+            plan.plan(ctx, groups, inScoreWindow(ctx.stepsDone() + 1), true);
+        }
         if (logger.isInfoEnabled()) {
             logger.info(
                     String.format(
                             Locale.ROOT,
-                            "S2ViTE: %d unit groups under %s (%s), %s, prune %s, grow %s, score window %d, seed %d",
+                            "S2ViTE: %d unit groups under %s (%s), %s, prune %s, grow %s, score window %d, seed %d, %s",
                             groups.size(),
                             settings.budget(),
                             UnitGroupState.familySummary(groups),
@@ -121,7 +134,10 @@ public final class UnitSwaps implements MaskPolicy {
                             UnitGroupState.criteria(groups, true),
                             UnitGroupState.criteria(groups, false),
                             settings.scoreWindow(),
-                            settings.seed()));
+                            settings.seed(),
+                            plan != null
+                                    ? "computing only the active units between score windows"
+                                    : "closed units gated at full width"));
         }
         return false;
     }
@@ -131,7 +147,11 @@ public final class UnitSwaps implements MaskPolicy {
         if (inScoreWindow(step)) {
             accumulate(ctx);
         }
-        return schedule.isUpdateStep(step) && rewrite(ctx, step);
+        boolean changed = schedule.isUpdateStep(step) && rewrite(ctx, step);
+        if (plan != null) {
+            plan.plan(ctx, groups, inScoreWindow(step + 1), changed);
+        }
+        return changed;
     }
 
     /** Whether an update happens within the window that ends at or after step t. */
@@ -285,6 +305,9 @@ public final class UnitSwaps implements MaskPolicy {
 
     @Override
     public void end(PolicyContext ctx) {
+        if (plan != null) {
+            plan.release(groups); // every unit computed again, gated: the model as a user knows it
+        }
         // gates are frozen again: plain training after this run never moves them
         declared.forEach(g -> g.gate().freeze(true));
     }

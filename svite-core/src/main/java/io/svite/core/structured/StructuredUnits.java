@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * How a model declares its structured units to the {@code SparseTrainer}: the core knows no
  * model, so a model supplies an implementation (for DeiT, {@code io.svite.models.deit.DeiTUnits}).
+ *
+ * <p>A model that can also compute only its active units ({@link UnitExecution}) says so through
+ * {@link #execution}: S2ViTE's steps then cost what their active part costs.
  */
 @FunctionalInterface
 public interface StructuredUnits {
@@ -20,4 +23,14 @@ public interface StructuredUnits {
      * @throws IllegalArgumentException if the block is not a model this declaration knows
      */
     List<UnitGroup> groups(Block block);
+
+    /**
+     * How the model computes only the active units of its groups, if it can.
+     *
+     * @param block the model's block, the one {@link #groups} was given
+     * @return the model's execution, or null (the default) if closed units stay gated at full width
+     */
+    default UnitExecution execution(Block block) {
+        return null;
+    }
 }
