@@ -3,6 +3,7 @@ package io.svite.models.deit;
 import io.svite.core.structured.StructuredUnits;
 import io.svite.core.structured.UnitBudget;
 import io.svite.core.structured.UnitCriterion;
+import io.svite.core.structured.UnitExecution;
 import io.svite.core.structured.UnitFamily;
 import io.svite.core.structured.UnitGroup;
 import io.svite.core.structured.UnitSlice;
@@ -97,6 +98,25 @@ public final class DeiTUnits implements StructuredUnits {
                             List.of(UnitSlice.of(weight(mlp.fc2()), 1))));
         }
         return groups;
+    }
+
+    /**
+     * Lets the engine compute only a DeiT's active heads and neurons: the attention blocks gather
+     * the qkv rows and proj columns of their active heads, the MLPs the fc1 rows and fc2 columns of
+     * their active neurons.
+     *
+     * @param block a {@link DeiT}
+     * @return its execution
+     * @throws IllegalArgumentException if the block is not a DeiT
+     */
+    @Override
+    public UnitExecution execution(Block block) {
+        if (!(block instanceof DeiT)) {
+            throw new IllegalArgumentException(
+                    "DeiTUnits computes the heads and neurons of a DeiT, not of a "
+                            + (block == null ? "null block" : block.getClass().getSimpleName()));
+        }
+        return new DeiTExecution((DeiT) block);
     }
 
     /**

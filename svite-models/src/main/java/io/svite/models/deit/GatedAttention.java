@@ -2,8 +2,10 @@ package io.svite.models.deit;
 
 import io.svite.core.ndarray.Scalars;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -12,6 +14,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Multi-head self-attention with a fused qkv projection and one gate per head.
@@ -38,6 +43,10 @@ import ai.djl.util.PairList;
  * softmax: 0 for a key every query may read, −10⁹ for one no query reads (its weight becomes exactly
  * 0). {@link DeiT} passes it with ViT-Slim's patch gate so a patch gated to exactly 0 is removed as
  * dropping it would remove it.
+ *
+ * <p>While a sparse trainer says so ({@link DeiTUnits#execution}), the block computes only its
+ * active heads: the qkv rows, attention and proj columns of the heads whose gate is 1, which gives
+ * the same output and gradients as the gated pass up to the order of floating-point sums.
  */
 public final class GatedAttention extends AbstractBlock {
 
@@ -52,6 +61,7 @@ public final class GatedAttention extends AbstractBlock {
     private final long[] inputs;
     private final int inputCount;
     private final Parameter inputGate;
+    private final Map<Device, UnitIndices> selected = new ConcurrentHashMap<>();
 
     /**
      * Creates the attention block of width {@code width} with {@code heads} heads of {@code
@@ -93,6 +103,10 @@ public final class GatedAttention extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        UnitIndices only = selected.get(inputs.head().getDevice());
+        if (only != null && !only.active().isReleased()) {
+            return new NDList(forwardActive(ps, inputs, training, only));
+        }
         NDArray x = inputs.head();
         long b = x.getShape().get(0);
         long n = x.getShape().get(1);
@@ -112,6 +126,93 @@ public final class GatedAttention extends AbstractBlock {
         NDArray gated = perHead.mul(Gates.broadcastable(gate, perHead, new Shape(heads, 1, 1)));
         NDArray merged = gated.transpose(0, 2, 1, 3).reshape(b, n, (long) heads * headDim);
         return proj.forward(ps, new NDList(merged), training);
+    }
+
+    /**
+     * The same output computed on the selected heads only: with S the active heads (k of them),
+     * q, k, v from the rows of S of qkv, attention on k heads, and proj on the columns of S; with
+     * {@code scoreInactive} the other heads are computed too, detached from every weight and
+     * input, so that only their gate gets a gradient: y + proj_inactive(g_inactive ⊙ A_inactive),
+     * where the added term is exactly 0 (the inactive gates are 0).
+     */
+    private NDArray forwardActive(ParameterStore ps, NDList inputs, boolean training, UnitIndices only) {
+        NDArray x = inputs.head();
+        NDArray keyMask = inputs.size() > 1 ? inputs.get(1) : null;
+        Device device = x.getDevice();
+        NDArray read = Gates.gatherAndGate(ps, x, this.inputs, inputGate, training);
+        NDArray w = ps.getValue(qkv.getParameters().get("weight"), device, training);
+        NDArray bias = ps.getValue(qkv.getParameters().get("bias"), device, training);
+        NDArray pw = ps.getValue(proj.getParameters().get("weight"), device, training);
+        NDArray pb = ps.getValue(proj.getParameters().get("bias"), device, training);
+        NDArray gate = ps.getValue(headGate, device, training);
+        NDArray merged = heads(read, Gates.rows(w, only.activeRows(), x), Gates.rows(bias, only.activeRows(), x),
+                Gates.rows(gate, only.active(), x), keyMask);
+        NDArray y = Linear.linear(merged, Gates.columns(pw, only.activeCols(), x), pb).singletonOrThrow();
+        if (only.scoreInactive()) {
+            // every intermediate of the detached branch (the inactive heads' attention maps among
+            // them) lives in a scratch manager closed right here: autograd keeps only what the
+            // gate's gradient needs (the heads' outputs)
+            try (NDManager scratch = x.getManager().newSubManager()) {
+                NDArray in = Gates.into(read.stopGradient(), scratch);
+                NDArray fixedW = Gates.onBatch(w.stopGradient(), in);
+                NDArray fixedB = Gates.onBatch(bias.stopGradient(), in);
+                NDArray fixedPw = Gates.onBatch(pw.stopGradient(), in);
+                NDArray scored = heads(in, Gates.rows(fixedW, only.inactiveRows(), in),
+                        Gates.rows(fixedB, only.inactiveRows(), in), Gates.rows(gate, only.inactive(), in), keyMask);
+                NDArray term = scored.matMul(Gates.columns(fixedPw, only.inactiveCols(), in).transpose());
+                y = y.add(Gates.into(term, x.getManager()));
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Attention of the heads whose qkv rows and gate entries are given: (B, N, K·d) for K heads.
+     */
+    private NDArray heads(NDArray read, NDArray w, NDArray bias, NDArray gate, NDArray keyMask) {
+        long b = read.getShape().get(0);
+        long n = read.getShape().get(1);
+        long units = gate.getShape().get(0);
+        NDArray fused = Linear.linear(read, w, bias).singletonOrThrow();
+        NDArray split = fused.reshape(b, n, 3, units, headDim).transpose(2, 0, 3, 1, 4);
+        NDArray q = split.get(0);
+        NDArray k = split.get(1);
+        NDArray v = split.get(2);
+        NDArray scores = q.mul(Scalars.like(q, scale)).matMul(k.transpose(0, 1, 3, 2));
+        if (keyMask != null) {
+            scores = scores.add(keyMask);
+        }
+        NDArray perHead = scores.softmax(-1).matMul(v);
+        NDArray gated = perHead.mul(Gates.broadcastable(gate, perHead, new Shape(units, 1, 1)));
+        return gated.transpose(0, 2, 1, 3).reshape(b, n, units * headDim);
+    }
+
+    /**
+     * Computes only some heads on one device from the next forward pass on ({@link DeiTUnits}'s
+     * execution calls this for the engine).
+     *
+     * @param device the device
+     * @param active the active heads, int64 on the device
+     * @param inactive the other heads
+     * @param scoreInactive whether the other heads are computed too, for their gate gradients
+     */
+    void computeOnly(Device device, NDArray active, NDArray inactive, boolean scoreInactive) {
+        selected.put(device, UnitIndices.of(active, inactive, heads, 3, headDim, scoreInactive));
+    }
+
+    /**
+     * What this block computes on a device, for tests.
+     *
+     * @param device the device
+     * @return the selected units, or null at full width
+     */
+    UnitIndices selection(Device device) {
+        return selected.get(device);
+    }
+
+    /** Computes every head again, gated, on every device. */
+    void computeAll() {
+        selected.clear();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.svite.models.deit;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,6 +14,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The transformer MLP, fc2(g ⊙ GELU(fc1(x))), with one gate per hidden unit.
  *
@@ -22,6 +26,10 @@ import ai.djl.util.PairList;
  *
  * <p>Optionally (VTP) fc1 reads only some model dimensions I (x ← x[..., I], weight (M, |I|)) and
  * an input gate u ({@code input_gate}, shape (|I|)) multiplies them: fc1(u ⊙ x).
+ *
+ * <p>While a sparse trainer says so ({@link DeiTUnits#execution}), the block computes only its
+ * active neurons (the fc1 rows and fc2 columns whose gate is 1): the same output and gradients as
+ * the gated pass up to the order of floating-point sums, at the active part's cost.
  */
 public final class GatedMlp extends AbstractBlock {
 
@@ -34,6 +42,7 @@ public final class GatedMlp extends AbstractBlock {
     private final long[] inputs;
     private final int inputCount;
     private final Parameter inputGate;
+    private final Map<Device, UnitIndices> selected = new ConcurrentHashMap<>();
 
     /**
      * Creates an MLP of width {@code width} with {@code hidden} hidden units.
@@ -70,10 +79,81 @@ public final class GatedMlp extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
+        UnitIndices only = selected.get(x.getDevice());
+        if (only != null && !only.active().isReleased()) {
+            return new NDList(forwardActive(ps, x, training, only));
+        }
         NDArray read = Gates.gatherAndGate(ps, x, this.inputs, inputGate, training);
         NDArray h = Activation.gelu(fc1.forward(ps, new NDList(read), training).singletonOrThrow());
         NDArray gate = ps.getValue(neuronGate, x.getDevice(), training);
         return fc2.forward(ps, new NDList(h.mul(gate)), training);
+    }
+
+    /**
+     * The same output computed on the selected neurons only: fc2[:, S](g_S ⊙ GELU(fc1[S](x))) + b2
+     * for the active neurons S; with {@code scoreInactive} the others are computed too, detached
+     * from every weight and input so that only their gate gets a gradient (the added term is
+     * exactly 0: their gates are 0).
+     */
+    private NDArray forwardActive(ParameterStore ps, NDArray x, boolean training, UnitIndices only) {
+        Device device = x.getDevice();
+        NDArray read = Gates.gatherAndGate(ps, x, this.inputs, inputGate, training);
+        NDArray w1 = ps.getValue(fc1.getParameters().get("weight"), device, training);
+        NDArray b1 = ps.getValue(fc1.getParameters().get("bias"), device, training);
+        NDArray w2 = ps.getValue(fc2.getParameters().get("weight"), device, training);
+        NDArray b2 = ps.getValue(fc2.getParameters().get("bias"), device, training);
+        NDArray gate = ps.getValue(neuronGate, device, training);
+        NDArray h = Activation.gelu(
+                        Linear.linear(read, Gates.rows(w1, only.active(), x), Gates.rows(b1, only.active(), x))
+                                .singletonOrThrow())
+                .mul(Gates.rows(gate, only.active(), x));
+        NDArray y = Linear.linear(h, Gates.columns(w2, only.active(), x), b2).singletonOrThrow();
+        if (only.scoreInactive()) {
+            // every intermediate of the detached branch lives in a scratch manager closed right
+            // here: autograd keeps only what the gate's gradient needs (the GELU output)
+            try (NDManager scratch = x.getManager().newSubManager()) {
+                NDArray in = Gates.into(read.stopGradient(), scratch);
+                NDArray fixedW1 = Gates.onBatch(w1.stopGradient(), in);
+                NDArray fixedB1 = Gates.onBatch(b1.stopGradient(), in);
+                NDArray fixedW2 = Gates.onBatch(w2.stopGradient(), in);
+                NDArray scored = Activation.gelu(
+                                Linear.linear(in, Gates.rows(fixedW1, only.inactive(), in),
+                                                Gates.rows(fixedB1, only.inactive(), in))
+                                        .singletonOrThrow())
+                        .mul(Gates.rows(gate, only.inactive(), in));
+                NDArray term = scored.matMul(Gates.columns(fixedW2, only.inactive(), in).transpose());
+                y = y.add(Gates.into(term, x.getManager()));
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Computes only some neurons on one device from the next forward pass on ({@link DeiTUnits}'s
+     * execution calls this for the engine).
+     *
+     * @param device the device
+     * @param active the active neurons, int64 on the device
+     * @param inactive the other neurons
+     * @param scoreInactive whether the other neurons are computed too, for their gate gradients
+     */
+    void computeOnly(Device device, NDArray active, NDArray inactive, boolean scoreInactive) {
+        selected.put(device, UnitIndices.of(active, inactive, hidden, 1, 1, scoreInactive));
+    }
+
+    /**
+     * What this block computes on a device, for tests.
+     *
+     * @param device the device
+     * @return the selected units, or null at full width
+     */
+    UnitIndices selection(Device device) {
+        return selected.get(device);
+    }
+
+    /** Computes every neuron again, gated, on every device. */
+    void computeAll() {
+        selected.clear();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.svite.models.deit;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.ConstantInitializer;
@@ -70,6 +71,55 @@ public final class Gates {
             out = out.mul(ps.getValue(gate, x.getDevice(), training));
         }
         return out;
+    }
+
+    /**
+     * Moves an array derived from a parameter to an activation's manager, so it is freed with the
+     * batch rather than kept by the model.
+     *
+     * @param derived an array an operation on a parameter's value returned
+     * @param activation the activation of the pass
+     * @return {@code derived}, now attached to the activation's manager
+     */
+    static NDArray onBatch(NDArray derived, NDArray activation) {
+        derived.attach(activation.getManager());
+        return derived;
+    }
+
+    /**
+     * Moves an array to a manager, for a branch of a pass whose intermediates are freed early.
+     *
+     * @param array the array
+     * @param manager its new owner
+     * @return {@code array}
+     */
+    static NDArray into(NDArray array, NDManager manager) {
+        array.attach(manager);
+        return array;
+    }
+
+    /**
+     * Rows of a parameter's value, gathered for one pass: w[idx] (along the first axis).
+     *
+     * @param value a weight (R, C) or a vector (R)
+     * @param idx row indices, int64 on the value's device
+     * @param activation the activation of the pass, whose manager owns the result
+     * @return (|idx|, C) or (|idx|)
+     */
+    static NDArray rows(NDArray value, NDArray idx, NDArray activation) {
+        return onBatch(value.get(new ai.djl.ndarray.index.NDIndex("{}", idx)), activation);
+    }
+
+    /**
+     * Columns of a weight's value, gathered for one pass: w[:, idx].
+     *
+     * @param value a weight (R, C)
+     * @param idx column indices, int64 on the value's device
+     * @param activation the activation of the pass, whose manager owns the result
+     * @return (R, |idx|)
+     */
+    static NDArray columns(NDArray value, NDArray idx, NDArray activation) {
+        return onBatch(value.get(new ai.djl.ndarray.index.NDIndex(":, {}", idx)), activation);
     }
 
     static long[] indices(java.util.List<Integer> inputs) {
