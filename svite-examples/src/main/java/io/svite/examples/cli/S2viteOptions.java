@@ -47,6 +47,9 @@ final class S2viteOptions {
     @Option(names = "--force-swap", description = "S2ViTE: never grow back a unit pruned in the same update, so every update replaces ⌈α·active⌉ units (default: the just-pruned compete with the inactive units).")
     Boolean forceSwap;
 
+    @Option(names = "--gated-units", description = "S2ViTE: compute every head and neuron in every step, the closed ones multiplied by 0, as the reference code does (default: only the active units between score windows; the same network, see docs/training-cost.md).")
+    Boolean gatedUnits;
+
     @Option(names = "--unit-seed", paramLabel = "N", description = "S2ViTE: seed of the initial active heads and neurons (default: --seed).")
     Long unitSeed;
 
@@ -81,6 +84,7 @@ final class S2viteOptions {
                 neuronPrune(),
                 scoreWindow == null ? io.svite.core.SparseTrainer.DEFAULT_SCORE_WINDOW : scoreWindow,
                 forceSwap == null || !forceSwap,
+                gatedUnits != null && gatedUnits,
                 unitSeed == null ? seed : unitSeed,
                 unstructured);
     }
@@ -130,6 +134,7 @@ final class S2viteOptions {
         String given = neuronPrune != null ? "--neuron-prune"
                 : scoreWindow != null ? "--score-window"
                 : forceSwap != null ? "--force-swap"
+                : gatedUnits != null ? "--gated-units"
                 : unitSeed != null ? "--unit-seed"
                 : null;
         if (given != null) {
@@ -185,6 +190,9 @@ final class S2viteOptions {
         }
         if (forceSwap != null) {
             given.add("--force-swap");
+        }
+        if (gatedUnits != null) {
+            given.add("--gated-units");
         }
         if (unitSeed != null) {
             given.add("--unit-seed");

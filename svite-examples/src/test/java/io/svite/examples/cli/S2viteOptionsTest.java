@@ -40,18 +40,20 @@ class S2viteOptionsTest {
         assertEquals("weight-l1", r.neuronPrune().toString());
         assertEquals(10, r.scoreWindow());
         assertTrue(r.regrowPruned());
+        assertFalse(r.gatedUnits(), "only the active units are computed between score windows");
         assertEquals(42, r.seed());
         assertNull(r.unstructured(), "no SViTE masks without --sparsity");
 
         r = recipe("--heads", "0.5", "--neurons", "1", "--update-every", "7", "--prune-fraction", "0.3", "--decay",
-                "linear", "--neuron-prune", "taylor", "--score-window", "1", "--force-swap", "--unit-seed", "9",
-                "--sparsity", "0.4", "--distribution", "uniform");
+                "linear", "--neuron-prune", "taylor", "--score-window", "1", "--force-swap", "--gated-units",
+                "--unit-seed", "9", "--sparsity", "0.4", "--distribution", "uniform");
         assertEquals("keep heads 0.5, neurons 1", r.budget().toString());
         assertEquals(7, r.interval());
         assertEquals(0.3, r.pruneFraction());
         assertEquals("taylor", r.neuronPrune().toString());
         assertEquals(1, r.scoreWindow());
         assertFalse(r.regrowPruned());
+        assertTrue(r.gatedUnits());
         assertEquals(9, r.seed());
         assertEquals("uniform(0.4)", r.unstructured().distribution().toString());
         assertEquals(7, r.unstructured().interval(), "one schedule for both engines");
@@ -80,6 +82,9 @@ class S2viteOptionsTest {
         Holder h = parse("--heads", "0.5", "--score-window", "3");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> h.structured.requireUnused("svite"));
         assertEquals("--heads applies to --method s2vite, not --method svite", e.getMessage());
+        Holder gated = parse("--gated-units");
+        e = assertThrows(IllegalArgumentException.class, () -> gated.structured.budgetFor("ssp"));
+        assertEquals("--gated-units applies to --method s2vite, not --method ssp", e.getMessage());
         parse("--sparsity", "0.5").structured.requireUnused("svite"); // SViTE's own options are fine there
     }
 

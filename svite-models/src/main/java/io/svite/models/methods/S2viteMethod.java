@@ -193,6 +193,7 @@ public final class S2viteMethod implements TrainingMethod {
         o.addProperty("neuronPrune", recipe.neuronPrune().toString());
         o.addProperty("scoreWindow", recipe.scoreWindow());
         o.addProperty("regrowPruned", recipe.regrowPruned());
+        o.addProperty("gatedUnits", recipe.gatedUnits());
         o.addProperty("unitSeed", recipe.seed());
         if (recipe.unstructured() != null) {
             o.addProperty("distribution", recipe.unstructured().distribution().toString());

@@ -24,6 +24,8 @@ import java.util.Map;
  * @param neuronPrune how active neurons are scored for pruning (heads: Taylor)
  * @param scoreWindow batches whose Taylor scores are averaged before an update
  * @param regrowPruned whether units pruned in an update may be grown back in the same update
+ * @param gatedUnits whether every step computes all units with the closed ones gated to 0 (the
+ *     reference's way, for comparison) instead of only the active units between score windows
  * @param seed the seed of the initial active sets
  * @param unstructured SViTE masks on the remaining weights, or null for none
  */
@@ -36,6 +38,7 @@ public record S2viteRecipe(
         UnitCriterion neuronPrune,
         int scoreWindow,
         boolean regrowPruned,
+        boolean gatedUnits,
         long seed,
         SviteRecipe unstructured) {
 
@@ -61,7 +64,8 @@ public record S2viteRecipe(
     /**
      * The recipe's defaults for a budget: automatic interval and end, α 0.5, the paper's cosine
      * decay, neurons pruned by their weights' L1 norm, the engine's score window, units pruned in
-     * an update free to grow back, no SViTE masks.
+     * an update free to grow back, only the active units computed between score windows, no SViTE
+     * masks.
      *
      * @param budget how many heads and neurons each block keeps
      * @param seed the seed of the initial active sets
@@ -69,7 +73,7 @@ public record S2viteRecipe(
      */
     public static S2viteRecipe defaults(UnitBudget budget, long seed) {
         return new S2viteRecipe(budget, 0, 0, 0.5, Decay.cosine(), UnitCriterion.weightL1(),
-                SparseTrainer.DEFAULT_SCORE_WINDOW, true, seed, null);
+                SparseTrainer.DEFAULT_SCORE_WINDOW, true, false, seed, null);
     }
 
     /**
@@ -114,6 +118,9 @@ public record S2viteRecipe(
                         .scoreWindow(scoreWindow)
                         .regrowPruned(regrowPruned)
                         .unitSeed(seed);
+        if (gatedUnits) {
+            b.gatedUnits();
+        }
         if (unstructured != null) {
             b.distribution(unstructured.distribution()).seed(unstructured.seed());
         }

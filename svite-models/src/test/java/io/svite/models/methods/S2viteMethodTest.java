@@ -41,7 +41,7 @@ class S2viteMethodTest {
     /** {@code --epochs 1 --max-batches 6 --batch-size 16 --update-every 2} on synthetic data, as JSON. */
     static JsonObject train(Path out, UnitBudget budget, SviteRecipe svite) {
         S2viteRecipe recipe = new S2viteRecipe(budget, 2, 0, 0.5, Decay.cosine(), UnitCriterion.weightL1(),
-                SparseTrainer.DEFAULT_SCORE_WINDOW, true, 42, svite);
+                SparseTrainer.DEFAULT_SCORE_WINDOW, true, false, 42, svite);
         return MethodRuns.train(new S2viteMethod(recipe), MethodRuns.recipe(1, 6, 16, out));
     }
 

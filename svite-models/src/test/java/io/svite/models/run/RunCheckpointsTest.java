@@ -203,7 +203,7 @@ class RunCheckpointsTest {
     private static S2viteMethod s2vite(boolean withSvite) {
         return new S2viteMethod(new S2viteRecipe(
                 UnitBudget.fractions(Map.of(DeiTUnits.HEADS, 0.67, DeiTUnits.NEURONS, 0.5)), 3, 0, 0.5, Decay.cosine(),
-                UnitCriterion.weightL1(), 2, true, 7,
+                UnitCriterion.weightL1(), 2, true, false, 7,
                 withSvite ? new SviteRecipe(SparsityDistribution.erdosRenyiKernel(0.5), 3, 0, 0.5, Decay.cosine(), 7)
                         : null));
     }
