@@ -17,8 +17,6 @@ import io.svite.models.tokens.TokenSelection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -266,23 +264,14 @@ public final class TokenBench {
         try (NDManager scope = manager.newSubManager()) {
             NDArray images = scope.randomNormal(input);
             ParameterStore ps = new ParameterStore(scope, false);
-            long cpuStart = processCpuNanos();
+            long cpuStart = Cpu.processNanos();
             long start = System.nanoTime();
             NDArray logits = model.forward(ps, new NDList(images), false).head();
             logits.toFloatArray();
             long wall = System.nanoTime() - start;
-            long cpu = processCpuNanos() - cpuStart;
+            long cpu = Cpu.processNanos() - cpuStart;
             return new double[] {wall / 1e6, cpuStart < 0 ? Double.NaN : cpu / 1e6};
         }
-    }
-
-    /** CPU time of the whole process (every thread), or −1 if the JVM does not report it. */
-    private static long processCpuNanos() {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean) {
-            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
-        }
-        return -1;
     }
 
     static double median(double[] values) {
