@@ -4,6 +4,7 @@ import io.svite.core.checkpoint.Storage;
 import io.svite.core.data.ImageData;
 import io.svite.core.structured.UnitBudget;
 import io.svite.core.training.CheckpointPolicy;
+import io.svite.core.training.TrainingStoppedException;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.methods.DenseMethod;
 import io.svite.models.methods.Methods;
@@ -189,6 +190,12 @@ final class TrainCommand implements Callable<Integer> {
             }
             run.check(trainingMethod);
             return run.run(trainingMethod, null, policy);
+        } catch (TrainingStoppedException e) {
+            if (out == null) {
+                throw e;
+            }
+            throw new TrainingStoppedException(
+                    e.getMessage() + "; 'svite train --resume " + out + "' continues from the newest checkpoint in it");
         }
     }
 
