@@ -53,6 +53,7 @@ public final class Svite implements Runnable {
         CommandLine cli = new CommandLine(new Svite(), factory);
         cli.setExecutionExceptionHandler(new ErrorHandler());
         cli.setParameterExceptionHandler(new ErrorHandler());
+        TrainHelp.install(cli.getSubcommands().get("train"));
         java.nio.file.Path config = RecipeFile.configArgument(args);
         java.nio.file.Path resume = RecipeFile.resumeArgument(args);
         if (resume != null && args.length > 0 && args[0].equals("train")) {
