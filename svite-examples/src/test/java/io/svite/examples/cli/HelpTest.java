@@ -157,6 +157,17 @@ class HelpTest {
     }
 
     @Test
+    void theRunFolderPageNamedInTheTrainHelpExists() throws Exception {
+        String help = TrainCommandTest.run("train", "--help")[1];
+        assertTrue(help.contains(TrainHelp.RUN_FOLDER_DOC), help);
+        Path root = Path.of("").toAbsolutePath();
+        Path page = (Files.exists(root.resolve("docs")) ? root : root.getParent()).resolve(TrainHelp.RUN_FOLDER_DOC);
+        assertTrue(Files.isRegularFile(page), page.toString());
+        String readme = Files.readString(page.getParent().getParent().resolve("README.md"));
+        assertTrue(readme.contains(TrainHelp.RUN_FOLDER_DOC), "the README links the run-folder page");
+    }
+
+    @Test
     void helpAllIsNeitherPartOfARecipeNorSetByOne() throws Exception {
         CommandLine svite = new CommandLine(new Svite());
         svite.parseArgs("train", "--epochs", "1");
