@@ -93,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default); svite (unstructured dynamic sparse training) or s2vite (heads and neurons, ending with the compacted model); or a baseline: omp (one-shot magnitude pruning, then fine-tuning), gmp (gradual magnitude pruning), tp (Taylor pruning), ssp (structured salience pruning after dense training, compacted and fine-tuned), small-dense (a shallower dense DeiT at the parameter budget of --sparsity), vit-slim (soft masks on heads, neurons and patches under an ℓ1 penalty), vtp (soft gates on the qkv and fc1 input dimensions). Each method's options: --help-all.")
+    @Option(names = "--method", paramLabel = "NAME", description = "The training method (default: dense): svite (unstructured dynamic sparse training), s2vite (structured: heads and neurons), or a baseline: omp, gmp, tp (magnitude and Taylor pruning), ssp (structured salience pruning), small-dense (a shallower dense DeiT), vit-slim, vtp (soft-mask search, then compaction). Their options: below.")
     String method = "dense";
 
     // not usageHelp: picocli allows one such option per command; call() prints the help
@@ -118,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep-checkpoints", paramLabel = "K", description = "With --out: keep the newest K checkpoints in DIR/checkpoints (default: 3).")
     Integer keepCheckpoints;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR (a run folder written with --out) from its newest complete checkpoint, with the recipe in DIR/recipe.json; the result is the one the run would have had without the interruption. Only --checkpoint-every, --keep-checkpoints, --device, --json and --quiet may be given with it (default: none, a new run).")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR (written with --out) from its newest complete checkpoint with its recipe, to the result the uninterrupted run would have had; only --checkpoint-every, --keep-checkpoints, --device, --json and --quiet may be given with it (default: none, a new run)")
     Path resume;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Read option values from a YAML or JSON recipe (keys are the option names, e.g. 'epochs: 3'); flags override it. Every run with --out writes its effective recipe as recipe.json, which --config reads back (default: none).")

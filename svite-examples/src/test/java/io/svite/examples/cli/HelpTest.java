@@ -91,6 +91,7 @@ class HelpTest {
         assertFalse(help.contains("Gumbel-softmax"), help);
         assertTrue(help.contains("svite train --help-all"), help);
         assertFalse(help.contains("Other options"), "an option without a section: " + help);
+        // short: the common options in full, about a screen and a half (82 lines when written)
         assertTrue(help.lines().count() < 90, help.lines().count() + " lines: " + help);
 
         String all = TrainCommandTest.run("train", "--help-all")[1];
