@@ -60,6 +60,7 @@ public final class Evaluation {
             long limit = maxBatches > 0 ? maxBatches : Long.MAX_VALUE;
             for (Batch batch : iterate(test, scope)) {
                 try (batch) {
+                    ExitGuard.stopIfExiting("test batch " + (done + 1));
                     NDList x = batch.getData().toDevice(device, false);
                     NDArray labels = batch.getLabels().head().toDevice(device, false);
                     NDArray logits = model.getBlock().forward(ps, x, false).head();

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
+import io.svite.core.training.ExitGuard;
 import io.svite.models.compact.Compactor;
 import io.svite.models.compact.StructuredBudget;
 import io.svite.models.cost.CostModel;
@@ -485,11 +486,13 @@ public final class CompactBench {
         try (NDManager batch = root.newSubManager()) {
             NDArray x = batch.randomNormal(shape);
             for (int i = 0; i < options.warmup(); i++) {
+                ExitGuard.stopIfExiting("warm-up run " + (i + 1));
                 for (DeiT m : models) {
                     millis(m, batch, x);
                 }
             }
             for (int r = 0; r < runs; r++) {
+                ExitGuard.stopIfExiting("timed run " + (r + 1));
                 for (int j = 0; j < k; j++) {
                     int m = (r + j) % k;
                     t[m][r] = millis(models.get(m), batch, x);

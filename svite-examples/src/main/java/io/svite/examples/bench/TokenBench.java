@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
+import io.svite.core.training.ExitGuard;
 import io.svite.models.cost.CostModel;
 import io.svite.models.cost.CostReport;
 import io.svite.models.deit.DeiT;
@@ -221,10 +222,12 @@ public final class TokenBench {
             selectedModel.initialize(manager, DataType.FLOAT32, input);
             LOG.info("warming up: {} runs of each model", settings.warmup());
             for (int i = 0; i < settings.warmup(); i++) {
+                ExitGuard.stopIfExiting("warm-up run " + (i + 1));
                 time(denseModel, manager, input);
                 time(selectedModel, manager, input);
             }
             for (int i = 0; i < settings.runs(); i++) {
+                ExitGuard.stopIfExiting("timed run " + (i + 1));
                 double[] d;
                 double[] t;
                 if (i % 2 == 0) {

@@ -67,7 +67,7 @@ final class CompactBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the weights, the kept units and the inputs (default: ${DEFAULT-VALUE}).")
     long seed = d.seed();
 
-    @Option(names = "--saved", paramLabel = "DIR", description = "Time a saved model instead of a budget: a folder with deit.json, or a run folder (its model/, e.g. the compacted model of s2vite or ssp), against the dense model of its architecture. --model, --heads, --neurons and --neuron-multiple do not apply.")
+    @Option(names = "--saved", paramLabel = "DIR", description = "Time a saved model instead of a budget: a folder with deit.json, or a run folder (its model/, e.g. the compacted model of s2vite or ssp), against the dense model of its architecture. --model, --heads, --neurons and --neuron-multiple do not apply (default: none, the budget is timed).")
     Path saved;
 
     @Mixin ThreadOptions threads;

@@ -57,7 +57,7 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--dataset", paramLabel = "KIND", description = "fashion-mnist (default), cifar10, folder or synthetic.")
     String dataset = d.dataset();
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder (see train --data).")
+    @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder (default: none; see train --data).")
     Path data;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Images per step (default: ${DEFAULT-VALUE}).")

@@ -1,6 +1,7 @@
 package io.svite.examples.cli;
 
 import io.svite.core.data.DataException;
+import io.svite.core.training.TrainingStoppedException;
 
 import picocli.CommandLine;
 
@@ -35,6 +36,7 @@ final class ErrorHandler
                 ex instanceof IllegalArgumentException
                         || ex instanceof IllegalStateException
                         || ex instanceof DataException
+                        || ex instanceof TrainingStoppedException
                         || ex instanceof java.io.IOException
                         || ex instanceof java.io.UncheckedIOException;
         err.println("svite: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));

@@ -38,10 +38,10 @@ import java.util.concurrent.Callable;
                 + " (reproducing its reported accuracy), or any saved model folder.")
 final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--run", paramLabel = "DIR", description = "A run folder written by 'svite train --out DIR': evaluates DIR/model with the data settings of DIR/recipe.json.")
+    @Option(names = "--run", paramLabel = "DIR", description = "A run folder written by 'svite train --out DIR': evaluates DIR/model with the data settings of DIR/recipe.json (default: none; give --run or --model).")
     Path run;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "A saved model folder (deit.json + deit-0000.params), e.g. a run's model/.")
+    @Option(names = "--model", paramLabel = "DIR", description = "A saved model folder (deit.json + deit-0000.params), e.g. a run's model/ (default: none; give --run or --model).")
     Path modelDir;
 
     @Option(names = "--dataset", paramLabel = "KIND", description = "fashion-mnist, cifar10, folder or synthetic (default: the run's, else fashion-mnist).")

@@ -49,7 +49,7 @@ final class MaskSearchOptions {
     @Option(names = "--vtp-ratio", paramLabel = "R", description = "vtp: the fraction of the dimensions each qkv and fc1 input loses (those of smallest |gate|), in [0, 1) (default: 0.5).")
     Double vtpRatio;
 
-    @Option(names = "--vtp-threshold", paramLabel = "T", description = "vtp: instead of --vtp-ratio, remove every input dimension whose gate has |u| <= T (each input keeps at least its largest).")
+    @Option(names = "--vtp-threshold", paramLabel = "T", description = "vtp: instead of --vtp-ratio, remove every input dimension whose gate has |u| <= T (each input keeps at least its largest; default: none, --vtp-ratio applies).")
     Double vtpThreshold;
 
     /**

@@ -33,10 +33,10 @@ import java.util.TreeSet;
 public final class RecipeFile {
 
     /** Options a recipe file cannot set. */
-    static final Set<String> NOT_IN_FILE = Set.of("help", "version", "config");
+    static final Set<String> NOT_IN_FILE = Set.of("help", "help-all", "version", "config");
 
     /** Options that say how a run is shown or where it goes, not what it computes. */
-    static final Set<String> NOT_RECIPE = Set.of("help", "version", "config", "json", "quiet", "out", "resume");
+    static final Set<String> NOT_RECIPE = Set.of("help", "help-all", "version", "config", "json", "quiet", "out", "resume");
 
     private RecipeFile() {}
 

@@ -32,7 +32,7 @@ final class S2viteOptions {
     @Option(names = "--neurons", paramLabel = "O", description = "S2ViTE: fraction of each block's MLP neurons kept, in (0, 1]; floor(M·O) neurons (default: 0.6).")
     Double neurons;
 
-    @Option(names = "--structured-sparsity", paramLabel = "S", description = "S2ViTE: one structured sparsity in [0, 1) instead of --heads/--neurons: every block keeps 1 − S of its heads and of its neurons (or see --structured-distribution).")
+    @Option(names = "--structured-sparsity", paramLabel = "S", description = "S2ViTE: one structured sparsity in [0, 1) instead of --heads/--neurons: every block keeps 1 − S of its heads and of its neurons (or see --structured-distribution) (default: none, --heads and --neurons apply).")
     Double structuredSparsity;
 
     @Option(names = "--structured-distribution", paramLabel = "KIND", description = "S2ViTE: how --structured-sparsity is shared out: uniform (default) or er (Erdős–Rényi over each block's attention and MLP).")

@@ -20,6 +20,7 @@ import com.google.gson.JsonObject;
 
 import io.svite.core.SparseTrainer;
 import io.svite.core.SparseTrainingConfig;
+import io.svite.core.training.ExitGuard;
 import io.svite.core.training.LabelSmoothingLoss;
 import io.svite.models.deit.DeiT;
 import io.svite.models.deit.DeiTConfig;
@@ -105,6 +106,7 @@ final class SparseStepBench implements Callable<Integer> {
                 d.initialize(input);
                 s.initialize(input);
                 for (int i = 0; i < total; i++) {
+                    ExitGuard.stopIfExiting("step " + (i + 1));
                     double td = timedStep(d, root, batch);
                     double ts = timedStep(s, root, batch);
                     if (i >= warmup) {
@@ -182,11 +184,13 @@ final class SparseStepBench implements Callable<Integer> {
                 t.initialize(new Shape(1, config.channels(), config.imageSize(), config.imageSize()));
                 double[] rewrites = new double[timed];
                 for (int i = 0; i < timed; i++) {
+                    ExitGuard.stopIfExiting("mask rewrite " + (i + 1));
                     timedStep(t, root, batch);
                     rewrites[i] = sparse.run().lastUpdateSeconds();
                 }
                 double[] times = new double[timed];
                 for (int i = 0; i < timed; i++) {
+                    ExitGuard.stopIfExiting("step " + (i + 1));
                     times[i] = timedStep(t, root, batch);
                 }
                 return new double[] {median(rewrites), median(times)};

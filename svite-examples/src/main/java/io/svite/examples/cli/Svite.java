@@ -1,5 +1,8 @@
 package io.svite.examples.cli;
 
+import io.svite.core.training.ExitGuard;
+import io.svite.core.training.TrainingStoppedException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -50,6 +53,7 @@ public final class Svite implements Runnable {
         CommandLine cli = new CommandLine(new Svite(), factory);
         cli.setExecutionExceptionHandler(new ErrorHandler());
         cli.setParameterExceptionHandler(new ErrorHandler());
+        TrainHelp.install(cli.getSubcommands().get("train"));
         java.nio.file.Path config = RecipeFile.configArgument(args);
         java.nio.file.Path resume = RecipeFile.resumeArgument(args);
         if (resume != null && args.length > 0 && args[0].equals("train")) {
@@ -78,7 +82,14 @@ public final class Svite implements Runnable {
                 return ErrorHandler.USAGE;
             }
         }
-        return cli.execute(args);
+        // the JVM's exit (Ctrl-C, kill) waits until the command has left PyTorch: see ExitGuard
+        try (ExitGuard.Hold hold = ExitGuard.hold()) {
+            return cli.execute(args);
+        } catch (TrainingStoppedException e) {
+            cli.getErr().println("svite: " + e.getMessage());
+            cli.getErr().flush();
+            return ErrorHandler.FAILURE;
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.svite.core.checkpoint.Storage;
 import io.svite.core.data.ImageData;
 import io.svite.core.structured.UnitBudget;
 import io.svite.core.training.CheckpointPolicy;
+import io.svite.core.training.TrainingStoppedException;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.methods.DenseMethod;
 import io.svite.models.methods.Methods;
@@ -33,8 +34,10 @@ import java.util.concurrent.Callable;
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
+        abbreviateSynopsis = true,
         description = "Train a DeiT on an image dataset and print a report (test accuracy, parameters, MACs;"
-                + " with --method svite also the sparsity of every layer).")
+                + " with --method svite also the sparsity of every layer).",
+        footer = {"", "The run folder of --out and every file in it: " + TrainHelp.RUN_FOLDER_DOC + " in the svite sources."})
 final class TrainCommand implements Callable<Integer> {
 
     private final TrainRecipe d = TrainRecipe.defaults();
@@ -45,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dataset", paramLabel = "KIND", description = "fashion-mnist (default), cifar10, folder or synthetic.")
     String dataset = d.dataset();
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder. Fashion-MNIST is also looked for in $SVITE_DATA and /usr/share/datasets/fashion-mnist.")
+    @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder (default: none; Fashion-MNIST is then looked for in $SVITE_DATA and /usr/share/datasets/fashion-mnist).")
     Path data;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
@@ -90,8 +93,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
-    @Option(names = "--method", paramLabel = "NAME", description = "dense (default), svite (unstructured dynamic sparse training; see the SViTE options), s2vite (heads and neurons, ending with the compacted model; see the S2ViTE options), or a baseline: omp (one-shot global magnitude pruning, then fine-tuning), gmp (gradual magnitude pruning), tp (Taylor pruning), ssp (structured salience pruning of heads and neurons after dense training, then compaction and fine-tuning; budget from --heads/--neurons or --structured-sparsity), small-dense (a shallower dense DeiT at the parameter budget of --sparsity); vit-slim (soft masks on heads, neurons and patch positions under one ℓ1 penalty, one global threshold to a parameter or MAC budget, compacted and fine-tuned; see its options); vtp (soft gates on the dimensions qkv and fc1 read under an ℓ1 penalty, pruned to a ratio or under a threshold, compacted and fine-tuned).")
+    @Option(names = "--method", paramLabel = "NAME", description = "The training method (default: dense): svite (unstructured dynamic sparse training), s2vite (structured: heads and neurons), or a baseline: omp, gmp, tp (magnitude and Taylor pruning), ssp (structured salience pruning), small-dense (a shallower dense DeiT), vit-slim, vtp (soft-mask search, then compaction). Their options: below.")
     String method = "dense";
+
+    // not usageHelp: picocli allows one such option per command; call() prints the help
+    @Option(names = "--help-all", description = "Show this help with every method's options described, and exit.")
+    boolean helpAll;
 
     @Mixin SviteOptions sparse;
 
@@ -111,10 +118,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep-checkpoints", paramLabel = "K", description = "With --out: keep the newest K checkpoints in DIR/checkpoints (default: 3).")
     Integer keepCheckpoints;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR (a run folder written with --out) from its newest complete checkpoint, with the recipe in DIR/recipe.json; the result is the one the run would have had without the interruption. Only --checkpoint-every, --keep-checkpoints, --device, --json and --quiet may be given with it.")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR (written with --out) from its newest complete checkpoint with its recipe, to the result the uninterrupted run would have had; only --checkpoint-every, --keep-checkpoints, --device, --json and --quiet may be given with it (default: none, a new run)")
     Path resume;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Read option values from a YAML or JSON recipe (keys are the option names, e.g. 'epochs: 3'); flags override it. Every run with --out writes its effective recipe as recipe.json, which --config reads back.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Read option values from a YAML or JSON recipe (keys are the option names, e.g. 'epochs: 3'); flags override it. Every run with --out writes its effective recipe as recipe.json, which --config reads back (default: none).")
     Path config;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -141,6 +148,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (helpAll) {
+            spec.commandLine().usage(System.out);
+            return 0;
+        }
         TrainResult result = execute();
         System.out.print(json ? TrainReport.jsonText(result) + "\n" : TrainReport.text(result));
         return 0;
@@ -189,6 +200,12 @@ final class TrainCommand implements Callable<Integer> {
             }
             run.check(trainingMethod);
             return run.run(trainingMethod, null, policy);
+        } catch (TrainingStoppedException e) {
+            if (out == null) {
+                throw e;
+            }
+            throw new TrainingStoppedException(
+                    e.getMessage() + "; 'svite train --resume " + out + "' continues from the newest checkpoint in it");
         }
     }
 

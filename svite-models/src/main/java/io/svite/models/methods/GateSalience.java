@@ -4,6 +4,7 @@ import io.svite.core.data.InputSpec;
 import io.svite.core.data.SeededSampler;
 import io.svite.core.structured.UnitGroup;
 import io.svite.core.structured.UnitScores;
+import io.svite.core.training.ExitGuard;
 import io.svite.core.training.LabelSmoothingLoss;
 import io.svite.models.deit.DeiT;
 
@@ -74,6 +75,7 @@ final class GateSalience {
             long done = 0;
             for (Batch batch : batches(train, scope, ctx)) {
                 try (batch; NDManager step = scope.newSubManager()) {
+                    ExitGuard.stopIfExiting("salience batch " + (done + 1));
                     backward(deit, loss, batch, step, device, model);
                     for (int i = 0; i < groups.size(); i++) {
                         sums.get(i).addi(UnitScores.gateTaylor(groups.get(i), step).toType(DataType.FLOAT32, false));

@@ -3,6 +3,8 @@ package io.svite.models.run;
 import io.svite.core.data.ImageData;
 import io.svite.core.data.ImageDatasets;
 import io.svite.core.training.CheckpointPolicy;
+import io.svite.core.training.ExitGuard;
+import io.svite.core.training.TrainingStoppedException;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.methods.BudgetedMethod;
 import io.svite.models.methods.Methods;
@@ -117,6 +119,12 @@ public final class Comparison {
         for (String m : b.methods) {
             options.add(Methods.optionsAt(m, b.budget, dense));
         }
+        try (ExitGuard.Hold hold = ExitGuard.hold()) {
+            return runAll(options, dense);
+        }
+    }
+
+    private ComparisonTable runAll(List<List<String>> options, DeiTConfig dense) throws IOException {
         RunFolder folder = RunFolder.create(b.out);
         ComparisonTable table = new ComparisonTable(b.model, b.dataset, b.budget, b.epochs, b.seed,
                 Methods.structuredAt(dense, b.budget).toString());
@@ -146,6 +154,8 @@ public final class Comparison {
                                 b.recipeOptions.of(at, recipe));
                 return new ComparisonTable.Row(method, options, result, null);
             }
+        } catch (TrainingStoppedException e) {
+            throw e; // the JVM is shutting down: no further method starts
         } catch (Exception e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
             return new ComparisonTable.Row(method, options, null, reason);

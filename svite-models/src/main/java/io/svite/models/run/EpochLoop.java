@@ -2,6 +2,7 @@ package io.svite.models.run;
 
 import io.svite.core.resume.CheckpointWriteException;
 import io.svite.core.training.DeviceAccumulator;
+import io.svite.core.training.ExitGuard;
 import io.svite.core.training.ProgressPrinter;
 
 import ai.djl.Device;
@@ -65,6 +66,8 @@ final class EpochLoop {
         run.epoch = epoch;
         for (Batch batch : iterate(trainer)) {
             try (batch) {
+                // a JVM shutdown waits for this thread: stop between steps, never inside a backward pass
+                ExitGuard.stopIfExiting("step " + (run.step + 1) + " of phase '" + run.phase.name() + "'");
                 EasyTrain.trainBatch(trainer, batch);
                 trainer.step();
             } catch (CheckpointWriteException e) {
@@ -102,6 +105,7 @@ final class EpochLoop {
         long limit = maxBatches > 0 ? maxBatches : Long.MAX_VALUE;
         for (Batch batch : iterate(test, trainer.getManager())) {
             try (batch) {
+                ExitGuard.stopIfExiting("test batch " + (done + 1));
                 NDList x = batch.getData().toDevice(device, false);
                 NDArray labels = batch.getLabels().head().toDevice(device, false);
                 NDArray logits = trainer.evaluate(x).head();

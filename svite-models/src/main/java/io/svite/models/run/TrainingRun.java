@@ -6,6 +6,7 @@ import io.svite.core.data.ImageData;
 import io.svite.core.data.ImageDatasets;
 import io.svite.core.training.CheckpointPolicy;
 import io.svite.core.training.EpochMetrics;
+import io.svite.core.training.ExitGuard;
 import io.svite.models.cost.CostModel;
 import io.svite.models.cost.CostReport;
 import io.svite.models.deit.DeiTConfig;
@@ -259,7 +260,10 @@ public final class TrainingRun {
                             ? RunCheckpoints.resuming(folder.path(), store, policy, fingerprint, architecture)
                             : RunCheckpoints.fresh(folder.path(), store, policy, fingerprint, architecture);
         }
-        try (RunCheckpoints closing = checkpoints;
+        // the JVM's exit waits for this run to leave PyTorch (see ExitGuard): libtorch's destructors
+        // must not run under a backward pass
+        try (ExitGuard.Hold hold = ExitGuard.hold();
+                RunCheckpoints closing = checkpoints;
                 RunContext ctx =
                         new RunContext(
                                 recipe, data, device, architecture, progressOut,
