@@ -33,7 +33,7 @@ final class TrainHelp {
             new Section("SViTE+ token selection (--tokens)", false, List.of("--tokens", "--scorer", "--tau")),
             new Section("S2ViTE (--method s2vite)", false,
                     List.of("--heads", "--neurons", "--structured-sparsity", "--structured-distribution",
-                            "--neuron-prune", "--score-window", "--force-swap", "--unit-seed")),
+                            "--neuron-prune", "--score-window", "--force-swap", "--gated-units", "--unit-seed")),
             new Section("Baselines (--method omp, gmp, tp, small-dense)", false, List.of("--scope", "--dense-epochs",
                     "--prune-start", "--prune-end", "--prune-events", "--initial-sparsity", "--tp-mode", "--tp-window",
                     "--depth-rule")),
