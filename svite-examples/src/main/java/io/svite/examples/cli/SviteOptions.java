@@ -27,7 +27,7 @@ final class SviteOptions {
     @Option(names = "--update-every", paramLabel = "STEPS", description = "SViTE: steps between mask updates (default: total steps / 20, i.e. 46 for the 2-epoch mini run).")
     Long interval;
 
-    @Option(names = "--update-until", paramLabel = "STEP", description = "SViTE: no mask updates from this step on (default: 80 % of the steps).")
+    @Option(names = "--update-until", paramLabel = "STEP", description = "SViTE: no mask updates from this step on (default: 80 %% of the steps).")
     Long end;
 
     @Option(names = "--prune-fraction", paramLabel = "ALPHA", description = "SViTE: initial fraction of active weights replaced per update, in (0, 1] (default: 0.5).")
