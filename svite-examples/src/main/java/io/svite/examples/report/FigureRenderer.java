@@ -76,7 +76,8 @@ final class FigureRenderer {
         int panelTitle = panels.stream().anyMatch(p -> p.title() != null) ? small.getHeight() + 4 : 0;
         int yTickWidth = 0;
         for (Panel p : panels) {
-            cellW = Math.max(cellW, p.raster().getWidth());
+            // a panel's title may be wider than its raster: the slot takes the wider, so titles never overlap
+            cellW = Math.max(cellW, Math.max(p.raster().getWidth(), p.title() == null ? 0 : small.stringWidth(p.title())));
             cellH = Math.max(cellH, p.raster().getHeight());
             if (y != null) {
                 for (int t : ticks(p.rows(), p.raster().getHeight(), small.getHeight() + 2)) {
