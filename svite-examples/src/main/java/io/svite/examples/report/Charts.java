@@ -170,6 +170,9 @@ public final class Charts {
         save(chart, png);
     }
 
+    /** Line colours, distinguishable with the common colour-vision deficiencies (Okabe and Ito's set). */
+    private static final int[] LINE_COLOURS = {0x0072B2, 0xE69F00, 0x009E73, 0xCC79A7, 0x56B4E9, 0xD55E00, 0x000000};
+
     /**
      * One line of a line chart.
      *
@@ -182,7 +185,7 @@ public final class Charts {
 
     /**
      * Draws lines against a common x axis, with markers, a legend outside on the right and a y axis
-     * from 0 to {@code yMax}.
+     * from 0 to {@code yMax}; a dashed line has the colour of the solid line before it.
      *
      * @param title the chart's title
      * @param xTitle the x axis's label
@@ -205,9 +208,15 @@ public final class Charts {
         }
         chart.getStyler().setYAxisDecimalPattern("0.##");
         chart.getStyler().setXAxisDecimalPattern("#,##0");
+        int solid = -1;
         for (Line l : lines) {
             XYSeries s = chart.addSeries(uniqueName(chart, l.name()), l.x(), l.y());
             s.setMarker(l.dashed() ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            // a dashed line is the reference of the solid line before it and takes its colour
+            solid = l.dashed() ? Math.max(0, solid) : solid + 1;
+            java.awt.Color colour = new java.awt.Color(LINE_COLOURS[solid % LINE_COLOURS.length]);
+            s.setLineColor(colour);
+            s.setMarkerColor(colour);
             if (l.dashed()) {
                 s.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
                         10f, new float[] {6f, 4f}, 0f));
