@@ -7,6 +7,7 @@ import io.svite.core.engine.MaskSet;
 import io.svite.core.engine.MaskedTensor;
 import io.svite.core.engine.SparseEngine;
 import io.svite.core.report.SparsityReport;
+import io.svite.core.report.Timeline;
 import io.svite.core.report.UnitReport;
 
 import ai.djl.ndarray.NDArray;
@@ -74,6 +75,20 @@ public final class SparseRun {
      */
     public Map<String, List<Integer>> activeUnits() {
         return engine.activeUnits();
+    }
+
+    /**
+     * How the run explored its topology: the state training began with and, after every update,
+     * each masked tensor's active, pruned, grown and ever-active counts and each unit group's
+     * active units. Recorded as the run trains (a few counts per update, nothing per step), kept in
+     * its checkpoints so a resumed run's timeline is the uninterrupted one's, and readable after
+     * the trainer is closed.
+     *
+     * @return the timeline
+     * @throws IllegalStateException before training has begun
+     */
+    public Timeline timeline() {
+        return engine.timeline();
     }
 
     /**
@@ -210,6 +225,7 @@ public final class SparseRun {
                     staged.prefixed(), staged.decoder());
         }
         engine.resumeFrom(staged);
+        engine.resumeTimeline(null); // a mask file holds no timeline: it starts at the resume
         return this;
     }
 

@@ -16,6 +16,16 @@ public final class EngineListener implements TrainingListener {
         this.engine = engine;
     }
 
+    /**
+     * The engine this listener drives, so a training loop that only sees a configuration's listeners
+     * can find the run's reports and timeline.
+     *
+     * @return the engine
+     */
+    public SparseEngine engine() {
+        return engine;
+    }
+
     @Override
     public void onTrainingBegin(Trainer trainer) {
         engine.begin(trainer);

@@ -7,6 +7,7 @@ import io.svite.core.report.LayerSparsity;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 
@@ -22,6 +23,10 @@ import java.util.function.Function;
  * the weight's shape and data type; every rewrite replaces all device copies with the same values.
  * The ever-active set is a boolean array, or null while every entry counts as ever active (a
  * pruning run that started dense: masks only shrink there, so "ever active" is the start).
+ *
+ * <p>Every rewrite also adds the entries it switched off and on to a pair of counters on the
+ * device ({@link #changeCounts}), so the engine's timeline learns what an update changed without
+ * copying masks to the host.
  */
 public final class MaskedTensor {
 
@@ -33,6 +38,7 @@ public final class MaskedTensor {
     private long active;
     private final DeviceMasks masks = new DeviceMasks();
     private NDArray everActive;
+    private NDArray changes;
 
     /**
      * A tensor with every entry active and no mask yet.
@@ -159,6 +165,7 @@ public final class MaskedTensor {
         mask.attach(manager);
         masks.install(mask);
         replaceEverActive(ever, manager);
+        createCounts(manager, mask.getDevice());
     }
 
     /**
@@ -170,7 +177,46 @@ public final class MaskedTensor {
      * @param managers the state manager of each device
      */
     public void replaceMasks(NDArray mask, Collection<Device> devices, Function<Device, NDManager> managers) {
+        NDArray old = masks.any();
+        NDManager manager = managers.apply(mask.getDevice());
+        if (old == null) {
+            createCounts(manager, mask.getDevice());
+        } else {
+            count(old, mask, manager);
+        }
         masks.replace(mask, devices, managers);
+    }
+
+    private void createCounts(NDManager manager, Device device) {
+        if (changes == null) {
+            changes = manager.zeros(new Shape(2), DataType.INT64, device);
+        }
+    }
+
+    /** Adds the entries {@code next} switches off and on relative to {@code old} to the counters, on the device. */
+    private void count(NDArray old, NDArray next, NDManager manager) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray before = Tensors.scoped(scope, Tensors.onDevice(old, next.getDevice(), scope).gt(0.5f));
+            NDArray after = Tensors.scoped(scope, next.gt(0.5f));
+            NDArray off = Tensors.scoped(scope, before.logicalAnd(Tensors.scoped(scope, after.logicalNot())));
+            NDArray on = Tensors.scoped(scope, after.logicalAnd(Tensors.scoped(scope, before.logicalNot())));
+            NDArray pair = Tensors.scoped(scope, Tensors.scoped(scope, off.countNonzero().reshape(1))
+                    .concat(Tensors.scoped(scope, on.countNonzero().reshape(1))));
+            NDArray typed = Tensors.scoped(scope, pair.toType(DataType.INT64, false));
+            NDArray here = Tensors.onDevice(typed, changes.getDevice(), scope);
+            changes.addi(here);
+        }
+    }
+
+    /**
+     * The entries switched off and on by every rewrite since the mask was installed, as a device
+     * array (pruned, grown) of int64 that belongs to the tensor: read it, do not change or close
+     * it. The counts only grow; the engine's timeline keeps the last values it read.
+     *
+     * @return the counters, or null while unmasked
+     */
+    public NDArray changeCounts() {
+        return changes;
     }
 
     /**

@@ -53,6 +53,7 @@ public final class SparseEngine {
     private SparsityReport lastReport;
     private UnitReport lastUnits;
     private Map<String, List<Integer>> lastActive;
+    private final TimelineRecorder timeline = new TimelineRecorder();
 
     /**
      * An engine for one run.
@@ -162,6 +163,7 @@ public final class SparseEngine {
                 }
             }
         }
+        timeline.bound(steps, restored != null);
         resume = null;
         chooseAnchor();
         wait.forgetFresh();
@@ -206,6 +208,7 @@ public final class SparseEngine {
     /** Called from {@code onTrainingBatch}: the dense gradient of the coming step is present. */
     void beforeStep() {
         ensureBound();
+        timeline.startIfPending(context, policies);
         long t = steps + 1;
         long started = System.nanoTime();
         boolean changed = false;
@@ -215,6 +218,7 @@ public final class SparseEngine {
         if (changed) {
             updates++;
             lastUpdateNanos = System.nanoTime() - started;
+            timeline.record(context, policies, t);
         }
     }
 
@@ -237,6 +241,7 @@ public final class SparseEngine {
     }
 
     private void keepLast() {
+        timeline.startIfPending(context, policies);
         lastReport = report();
         lastUnits = units();
         lastActive = activeUnits();
@@ -322,6 +327,40 @@ public final class SparseEngine {
         Map<String, List<Integer>> out = new LinkedHashMap<>();
         policies.forEach(p -> out.putAll(p.activeUnits(context)));
         return out;
+    }
+
+    /**
+     * How the run explored its topology so far: an entry for the state training began with and one
+     * after every update (see {@link io.svite.core.report.Timeline}). Host data: readable after the
+     * model closed.
+     *
+     * @return the timeline
+     * @throws IllegalStateException before training has begun
+     */
+    public io.svite.core.report.Timeline timeline() {
+        if (!bound) {
+            throw new IllegalStateException("no training has started with this configuration yet");
+        }
+        if (context.root().isOpen()) {
+            timeline.startIfPending(context, policies);
+        }
+        return timeline.timeline();
+    }
+
+    /**
+     * Stages a checkpoint's timeline to continue when the run resumes; call with {@link
+     * #resumeFrom}.
+     *
+     * @param saved the checkpoint's timeline, or null if it has none (the timeline then starts at
+     *     the resume and says it is incomplete)
+     * @throws IllegalStateException if training has already begun
+     */
+    public void resumeTimeline(io.svite.core.report.Timeline saved) {
+        if (begun) {
+            throw new IllegalStateException(
+                    "resume from a checkpoint before the trainer is created, not after training has begun");
+        }
+        timeline.stage(saved);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.svite.examples.cli;
 
 import io.svite.core.data.ImageDatasets;
 import io.svite.examples.report.Charts;
+import io.svite.examples.report.ComparePage;
 import io.svite.models.deit.DeiTConfig;
 import io.svite.models.methods.BudgetedMethod;
 import io.svite.models.methods.Methods;
@@ -27,17 +28,18 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code svite compare}: trains several methods one after the other at a matched parameter budget
- * on the same data and seed, each into its own run folder, and writes a comparison table, a CSV and
- * an accuracy-versus-MACs chart. The library's {@link Comparison} runs the methods and writes the
- * table; this command parses the options, records each run's options as {@code svite train} would
- * and redraws the chart after every method.
+ * on the same data and seed, each into its own run folder, and writes a comparison table, a CSV,
+ * an accuracy-versus-MACs chart and one self-contained HTML page with both ({@code compare.html}).
+ * The library's {@link Comparison} runs the methods and writes the table; this command parses the
+ * options, records each run's options as {@code svite train} would and redraws the chart and the
+ * page after every method.
  */
 @Command(
         name = "compare",
         mixinStandardHelpOptions = true,
         description = "Train several methods at a matched parameter budget on the same data and seed, one after the"
-                + " other, and write OUT/compare.md, OUT/compare.csv, OUT/accuracy-vs-macs.png and every method's run"
-                + " folder OUT/<method>/. A method that fails is recorded with its reason and the others continue.")
+                + " other, and write OUT/compare.md, OUT/compare.csv, OUT/accuracy-vs-macs.png, the page OUT/compare.html"
+                + " and every method's run folder OUT/<method>/. A method that fails is recorded with its reason and the others continue.")
 final class CompareCommand implements Callable<Integer> {
 
     private final TrainRecipe d = TrainRecipe.defaults();
@@ -115,7 +117,8 @@ final class CompareCommand implements Callable<Integer> {
                         if (!row.ok()) {
                             System.err.println("compare: " + row.method() + " failed: " + row.error());
                         }
-                        chart(rows, out.resolve("accuracy-vs-macs.png"));
+                        Path png = out.resolve("accuracy-vs-macs.png");
+                        ComparePage.write(rows, chart(rows, png) ? png : null, out.resolve(ComparePage.PAGE));
                     }
                 })
                 .build()

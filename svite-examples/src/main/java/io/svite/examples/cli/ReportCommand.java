@@ -32,19 +32,23 @@ import java.util.concurrent.Callable;
 /**
  * {@code svite report}: pictures of one or more run folders — training curves, per-layer density
  * bars, weight masks at initialisation and at the end, surviving heads and neurons, kept tokens,
- * and accuracy versus MACs across the runs — with an index ({@code report.md}).
+ * the topology over time (heads and neurons per update, weights changed and ever active, kept
+ * patches per epoch), and accuracy versus MACs across the runs — with an index ({@code report.md})
+ * and one self-contained HTML page ({@code report.html}).
  */
 @Command(
         name = "report",
         mixinStandardHelpOptions = true,
         description = "Draw PNG pictures of run folders (curves, density bars, mask heatmaps at initialisation and at the"
-                + " end, head and neuron maps, kept-token overlays, accuracy vs MACs across runs) and an index report.md.")
+                + " end, head and neuron maps, kept-token overlays, the topology over time: heads, neurons and weights per"
+                + " update and kept patches per epoch, accuracy vs MACs across runs), an index report.md and one"
+                + " self-contained page report.html.")
 final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--run", paramLabel = "DIR", required = true, description = "A run folder written by 'svite train --out DIR'; repeat for several runs.")
     List<Path> runs;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder for the pictures and report.md (created if needed).")
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder for the pictures, report.md and report.html (created if needed).")
     Path out;
 
     @Option(names = "--images", paramLabel = "N", description = "Test images drawn with their kept tokens for a token-selecting model (default: ${DEFAULT-VALUE}).")
@@ -53,7 +57,7 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "DEV", description = "cpu, gpu or gpu:N to load the models on (default: the engine's default device).")
     String device;
 
-    @Option(names = "--json", description = "Print JSON: {index, pictures: [{file, run, caption}], notes: [...]}.")
+    @Option(names = "--json", description = "Print JSON: {index, page, pictures: [{file, run, caption}], notes: [...]}.")
     boolean json;
 
     @Override
@@ -71,6 +75,7 @@ final class ReportCommand implements Callable<Integer> {
         if (json) {
             JsonObject o = new JsonObject();
             o.addProperty("index", w.index().toString());
+            o.addProperty("page", w.page().toString());
             JsonArray pictures = new JsonArray();
             for (ReportWriter.Picture p : w.pictures()) {
                 JsonObject j = new JsonObject();
@@ -87,8 +92,8 @@ final class ReportCommand implements Callable<Integer> {
             o.add("notes", notes);
             System.out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o));
         } else {
-            System.out.printf(Locale.ROOT, "wrote %d pictures of %d run(s) to %s; index: %s%n", w.pictures().size(),
-                    saved.size(), out, w.index());
+            System.out.printf(Locale.ROOT, "wrote %d pictures of %d run(s) to %s; index: %s; page: %s%n",
+                    w.pictures().size(), saved.size(), out, w.index(), w.page());
             for (String note : w.notes()) {
                 System.out.println("not drawn: " + note);
             }

@@ -55,18 +55,33 @@ public final class Charts {
      * @throws IOException if the file cannot be written
      */
     public static void trainingCurves(List<EpochPoint> epochs, Path png) throws IOException {
+        trainingCurves(epochs, png, null);
+    }
+
+    /**
+     * Draws loss and accuracies per epoch, with the run's name in the titles.
+     *
+     * @param epochs the epochs, in order; at least one
+     * @param png the file to write
+     * @param run the run's name, or null
+     * @throws IOException if the file cannot be written
+     */
+    public static void trainingCurves(List<EpochPoint> epochs, Path png, String run) throws IOException {
         if (epochs.isEmpty()) {
             throw new IllegalArgumentException("no epochs to draw");
         }
+        String of = run == null ? "" : " — run " + run;
         double[] x = epochs.stream().mapToDouble(EpochPoint::epoch).toArray();
-        XYChart loss = xy("Training loss", "epoch", "loss");
+        XYChart loss = xy("Training loss" + of, "epoch", "loss");
         loss.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        loss.getStyler().setYAxisDecimalPattern("0.###");
+        loss.getStyler().setYAxisDecimalPattern(yPattern(3, epochs.stream().mapToDouble(EpochPoint::trainLoss).toArray()));
         loss.getStyler().setXAxisDecimalPattern("0");
         series(loss, "train loss", x, epochs.stream().mapToDouble(EpochPoint::trainLoss).toArray());
-        XYChart acc = xy("Accuracy", "epoch", "accuracy (%)");
+        XYChart acc = xy("Accuracy" + of, "epoch", "accuracy (%)");
         acc.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        acc.getStyler().setYAxisDecimalPattern("0.#");
+        acc.getStyler().setYAxisDecimalPattern(yPattern(1, epochs.stream()
+                .flatMapToDouble(e -> java.util.stream.DoubleStream.of(100 * e.trainAccuracy(), 100 * e.testAccuracy()))
+                .toArray()));
         acc.getStyler().setXAxisDecimalPattern("0");
         series(acc, "train", x, epochs.stream().mapToDouble(e -> 100 * e.trainAccuracy()).toArray());
         series(acc, "test", x, epochs.stream().mapToDouble(e -> 100 * e.testAccuracy()).toArray());
@@ -91,6 +106,18 @@ public final class Charts {
      * @throws IOException if the file cannot be written
      */
     public static void densityBars(Map<String, Double> densities, Path png) throws IOException {
+        densityBars(densities, png, null);
+    }
+
+    /**
+     * Draws one bar per layer with its density, with the run's name in the title.
+     *
+     * @param densities density per layer name, in model order
+     * @param png the file to write
+     * @param run the run's name, or null
+     * @throws IOException if the file cannot be written
+     */
+    public static void densityBars(Map<String, Double> densities, Path png, String run) throws IOException {
         if (densities.isEmpty()) {
             throw new IllegalArgumentException("no layers to draw");
         }
@@ -98,7 +125,7 @@ public final class Charts {
                 new CategoryChartBuilder()
                         .width(Math.max(WIDTH, 18 * densities.size()))
                         .height(HEIGHT)
-                        .title("Density per layer")
+                        .title("Density per layer" + (run == null ? "" : " — run " + run + ", final model"))
                         .xAxisTitle("layer")
                         .yAxisTitle("density (non-zero fraction)")
                         .build();
@@ -141,6 +168,88 @@ public final class Charts {
             s.setMarker(SeriesMarkers.CIRCLE);
         }
         save(chart, png);
+    }
+
+    /** Line colours, distinguishable with the common colour-vision deficiencies (Okabe and Ito's set). */
+    private static final int[] LINE_COLOURS = {0x0072B2, 0xE69F00, 0x009E73, 0xCC79A7, 0x56B4E9, 0xD55E00, 0x000000};
+
+    /**
+     * One line of a line chart.
+     *
+     * @param name its legend entry
+     * @param x the x values
+     * @param y the y values
+     * @param dashed true to draw it dashed (a reference line)
+     */
+    public record Line(String name, double[] x, double[] y, boolean dashed) {}
+
+    /**
+     * Draws lines against a common x axis, with markers, a legend outside on the right and a y axis
+     * from 0 to {@code yMax}; a dashed line has the colour of the solid line before it.
+     *
+     * @param title the chart's title
+     * @param xTitle the x axis's label
+     * @param yTitle the y axis's label
+     * @param yMax the top of the y axis, or NaN to fit the data
+     * @param lines the lines; at least one
+     * @param png the file to write
+     * @throws IOException if the file cannot be written
+     */
+    public static void lines(String title, String xTitle, String yTitle, double yMax, List<Line> lines, Path png)
+            throws IOException {
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("no lines to draw");
+        }
+        XYChart chart = xy(title, xTitle, yTitle);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setYAxisMin(0.0);
+        if (!Double.isNaN(yMax)) {
+            chart.getStyler().setYAxisMax(yMax);
+        }
+        chart.getStyler().setYAxisDecimalPattern("0.##");
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        int solid = -1;
+        for (Line l : lines) {
+            XYSeries s = chart.addSeries(uniqueName(chart, l.name()), l.x(), l.y());
+            s.setMarker(l.dashed() ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            // a dashed line is the reference of the solid line before it and takes its colour
+            solid = l.dashed() ? Math.max(0, solid) : solid + 1;
+            java.awt.Color colour = new java.awt.Color(LINE_COLOURS[solid % LINE_COLOURS.length]);
+            s.setLineColor(colour);
+            s.setMarkerColor(colour);
+            if (l.dashed()) {
+                s.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
+                        10f, new float[] {6f, 4f}, 0f));
+            }
+        }
+        save(chart, png);
+    }
+
+    /**
+     * A y-axis number pattern with enough decimals that ticks over the values' span print apart:
+     * XChart (3.8.6) never finishes laying out an axis whose tick labels all print the same, e.g. a
+     * loss between 2.4216 and 2.4224 printed with three decimals.
+     *
+     * @param decimals the decimals wanted for a span of 1 or more
+     * @param values the values on the axis
+     * @return a pattern such as {@code 0.###}
+     */
+    static String yPattern(int decimals, double[] values) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        int d = decimals;
+        double span = max - min;
+        if (span > 0 && Double.isFinite(span)) {
+            // two more decimals than the span's first significant digit: ticks a tenth of the span apart differ
+            d = Math.max(decimals, Math.min(12, 2 - (int) Math.floor(Math.log10(span))));
+        }
+        return d == 0 ? "0" : "0." + "#".repeat(d);
     }
 
     private static String uniqueName(XYChart chart, String label) {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  *
  * <p>Convention: a pruned (zero) entry is a black pixel, a kept one a light pixel, with no frame or
  * text, so the number of black pixels is exactly (zeros × scale²) and a picture can be checked
- * against its mask.
+ * against its mask. The report puts these rasters into labelled {@link Figure}s, pixel for pixel.
  */
 public final class MaskImages {
 
@@ -37,16 +37,24 @@ public final class MaskImages {
      * @throws IOException if the file cannot be written
      */
     public static int weightMask(float[] mask, int rows, int cols, Path png) throws IOException {
-        check(mask.length, rows, cols);
         int scale = scaleFor(rows, cols);
-        BufferedImage img = new BufferedImage(cols * scale, rows * scale, BufferedImage.TYPE_INT_RGB);
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                fill(img, c * scale, r * scale, scale, scale, mask[r * cols + c] == 0f ? PRUNED : KEPT);
-            }
-        }
-        Images.writePng(img, png);
+        Images.writePng(weightMaskImage(mask, rows, cols, scale), png);
         return scale;
+    }
+
+    /**
+     * Draws a weight mask as a raster, one square of {@code scale}×{@code scale} pixels per entry
+     * (the raster of {@link #weightMask}, for a labelled figure).
+     *
+     * @param mask the entries in row-major order, 0 for pruned and anything else for kept
+     * @param rows rows of the picture
+     * @param cols columns of the picture
+     * @param scale pixels per entry side
+     * @return the raster
+     */
+    public static BufferedImage weightMaskImage(float[] mask, int rows, int cols, int scale) {
+        check(mask.length, rows, cols);
+        return Figure.cells(rows, cols, scale, scale, (r, c) -> mask[r * cols + c] == 0f ? PRUNED : KEPT);
     }
 
     /**
@@ -61,6 +69,19 @@ public final class MaskImages {
      * @throws IOException if the file cannot be written
      */
     public static void unitMap(boolean[][] alive, int cellWidth, int cellHeight, Path png) throws IOException {
+        Images.writePng(unitMapImage(alive, cellWidth, cellHeight), png);
+    }
+
+    /**
+     * Draws which units of every block survive as a raster (the raster of {@link #unitMap}, for a
+     * labelled figure).
+     *
+     * @param alive {@code alive[block][unit]}; shorter rows are padded with the kept colour
+     * @param cellWidth pixels per unit horizontally
+     * @param cellHeight pixels per block vertically
+     * @return the raster
+     */
+    public static BufferedImage unitMapImage(boolean[][] alive, int cellWidth, int cellHeight) {
         if (alive.length == 0) {
             throw new IllegalArgumentException("no blocks to draw");
         }
@@ -78,7 +99,7 @@ public final class MaskImages {
                 fill(img, u * cellWidth, b * cellHeight, cellWidth, cellHeight, alive[b][u] ? ALIVE : PRUNED);
             }
         }
-        Images.writePng(img, png);
+        return img;
     }
 
     /**
@@ -106,6 +127,17 @@ public final class MaskImages {
         if (img == null) {
             throw new IOException(png + " is not a readable image");
         }
+        return countPixels(img, rgb);
+    }
+
+    /**
+     * Counts pixels of a colour in an image, e.g. a raster cut out of a figure ({@link Figure#raster}).
+     *
+     * @param img the image
+     * @param rgb the colour, 0xRRGGBB
+     * @return the number of pixels of exactly that colour
+     */
+    public static long countPixels(BufferedImage img, int rgb) {
         long n = 0;
         for (int y = 0; y < img.getHeight(); y++) {
             for (int x = 0; x < img.getWidth(); x++) {

@@ -69,10 +69,27 @@ public final class TokenOverlay {
         if (prefix == null || prefix.isBlank() || prefix.contains("/")) {
             throw new IllegalArgumentException("file prefix must be a plain, non-empty name, got '" + prefix + "'");
         }
+        Files.createDirectories(outDir);
+        List<Path> written = new ArrayList<>();
+        List<BufferedImage> pictures = overlays(deit, images);
+        for (int b = 0; b < pictures.size(); b++) {
+            written.add(writePng(pictures.get(b), outDir.resolve(prefix + "-" + b + ".png")));
+        }
+        return written;
+    }
+
+    /**
+     * The overlays of a batch (what {@link #write} writes), each upscaled by {@link #scaleFor}.
+     *
+     * @param deit a DeiT with a token selector, initialised
+     * @param images the model's inputs (B, C, S, S)
+     * @return one picture per image
+     */
+    public static List<BufferedImage> overlays(DeiT deit, NDArray images) {
+        DeiTConfig config = deit.config();
         int batch = Math.toIntExact(images.getShape().get(0));
         int side = config.imageSize();
         int channels = config.channels();
-        int grid = side / config.patchSize();
         long[] kept;
         float[] pixels;
         try (NDManager scope = images.getManager().newSubManager()) {
@@ -81,20 +98,51 @@ public final class TokenOverlay {
             pixels = images.toFloatArray();
         }
         int k = kept.length / batch;
-        int perImage = channels * side * side;
-        Files.createDirectories(outDir);
-        List<Path> written = new ArrayList<>();
+        List<BufferedImage> out = new ArrayList<>();
         for (int b = 0; b < batch; b++) {
-            boolean[] keep = new boolean[grid * grid];
+            List<Integer> row = new ArrayList<>();
             for (int j = 0; j < k; j++) {
-                keep[(int) kept[b * k + j]] = true;
+                row.add((int) kept[b * k + j]);
             }
-            float[] image = new float[perImage];
-            System.arraycopy(pixels, b * perImage, image, 0, perImage);
-            BufferedImage picture = draw(image, channels, side, config.patchSize(), keep, scaleFor(side));
-            written.add(writePng(picture, outDir.resolve(prefix + "-" + b + ".png")));
+            out.add(draw(image(pixels, b, channels, side), channels, side, config.patchSize(), row, scaleFor(side)));
         }
-        return written;
+        return out;
+    }
+
+    /**
+     * One image of a batch's values, channel-major.
+     *
+     * @param pixels the batch's values (B, C, S, S) in row-major order
+     * @param b the image
+     * @param channels C
+     * @param side S
+     * @return its C·S·S values
+     */
+    public static float[] image(float[] pixels, int b, int channels, int side) {
+        int perImage = channels * side * side;
+        float[] image = new float[perImage];
+        System.arraycopy(pixels, b * perImage, image, 0, perImage);
+        return image;
+    }
+
+    /**
+     * Draws one image with every patch not in {@code kept} greyed out.
+     *
+     * @param chw the image's values, channel-major (C, S, S), any range
+     * @param channels 1 (grey) or 3 (RGB)
+     * @param side S
+     * @param patchSize p
+     * @param kept the kept patch indices (row-major over the (S/p)² grid)
+     * @param scale output pixels per input pixel
+     * @return the picture
+     */
+    public static BufferedImage draw(float[] chw, int channels, int side, int patchSize, List<Integer> kept, int scale) {
+        int grid = side / patchSize;
+        boolean[] keep = new boolean[grid * grid];
+        for (int i : kept) {
+            keep[i] = true;
+        }
+        return draw(chw, channels, side, patchSize, keep, scale);
     }
 
     /**

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.svite.examples.report.Chromium;
+import io.svite.examples.report.ComparePage;
+import io.svite.examples.report.HtmlPage;
 import io.svite.models.cost.CostModel;
 import io.svite.models.deit.BlockShape;
 import io.svite.models.deit.DeiTConfig;
@@ -136,6 +139,30 @@ class CompareCommandTest {
             }
         }
         assertTrue(dark > 500, "the chart has axes, labels and markers: " + dark + " dark pixels");
+
+        // the same table and chart on one self-contained page in the report's style
+        String html = Files.readString(out.resolve(ComparePage.PAGE));
+        assertTrue(html.contains("content=\"" + HtmlPage.POLICY + "\""), "loads nothing from outside");
+        for (String m : List.of("dense", "svite", "ssp")) {
+            assertTrue(html.contains("<tr><td>" + m + "</td><td>ok</td>"), m + ": " + html);
+        }
+        assertTrue(html.contains("--sparsity 0.5"), "the budget options");
+        assertEquals(1, html.split("data:image/png;base64,", -1).length - 1, "the chart, embedded");
+    }
+
+    @Test
+    void theComparePageRendersInChromiumWithItsChartAndFailures() throws Exception {
+        Chromium.executable(); // skips this test, with how to install it, if there is no browser
+        Path out = dir.resolve("page");
+        String[] r = compare(out, "--methods", "omp,dense", "--epochs", "1");
+        assertEquals("0", r[0], r[2]);
+        Chromium.Result seen = Chromium.check(out.resolve(ComparePage.PAGE));
+        assertEquals("svite compare", seen.title());
+        assertEquals(1, seen.images(), "the accuracy-versus-MACs chart");
+        assertEquals(List.of(), seen.broken(), "images that did not decode");
+        assertEquals(1, seen.tables());
+        assertTrue(seen.dom().contains("failed: ") && seen.dom().contains("needs --epochs 2 or more"),
+                "the failed method and why");
     }
 
     @Test

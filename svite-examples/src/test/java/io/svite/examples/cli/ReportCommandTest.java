@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.svite.core.checkpoint.SavedMasks;
+import io.svite.examples.report.Figure;
 import io.svite.examples.report.MaskImages;
 import io.svite.models.compact.Compactor;
 import io.svite.models.deit.DeiT;
@@ -116,19 +117,20 @@ class ReportCommandTest {
 
     @Test
     void everyMaskHeatmapHasAsManyBlackPixelsAsItsMaskHasZeros() throws Exception {
+        // the raster inside each labelled figure, pixel for pixel
         int checked = 0;
         for (String[] stage : new String[][] {{"svite-init", "init"}, {"svite", "final"}}) {
             SavedMasks masks = SavedMasks.read(svite.resolve(stage[0] + ".masks"));
             assertEquals(stage[1].equals("init") ? 0 : 4, masks.step());
             for (SavedMasks.Tensor t : masks.masked()) {
                 Path png = out.resolve("svite/masks").resolve(stage[1]).resolve(t.parameter() + ".png");
-                BufferedImage img = ImageIO.read(png.toFile());
+                BufferedImage img = Figure.raster(png, 0);
                 int rows = Math.toIntExact(t.shape().get(0));
                 int cols = Math.toIntExact(t.size() / rows);
                 int scale = img.getWidth() / cols;
                 assertEquals(cols * scale, img.getWidth(), png.toString());
                 assertEquals(rows * scale, img.getHeight(), png.toString());
-                assertEquals(t.zeros() * scale * scale, MaskImages.countPixels(png, MaskImages.PRUNED), png.toString());
+                assertEquals(t.zeros() * scale * scale, MaskImages.countPixels(img, MaskImages.PRUNED), png.toString());
                 assertTrue(t.zeros() > 0);
                 checked++;
             }
@@ -139,21 +141,26 @@ class ReportCommandTest {
     @Test
     void theHeadAndNeuronMapsShowExactlyTheClosedGates() throws Exception {
         Path heads = out.resolve("gated/heads.png");
-        BufferedImage h = ImageIO.read(heads.toFile());
+        BufferedImage h = Figure.raster(heads, 0);
         assertEquals(6, h.getHeight() / (h.getWidth() / 3), "6 blocks × 3 heads of square cells");
         long cell = (long) (h.getWidth() / 3) * (h.getHeight() / 6);
         long closedHeads = CLOSED_HEADS.values().stream().mapToLong(a -> a.length).sum();
-        assertEquals(closedHeads * cell, MaskImages.countPixels(heads, MaskImages.PRUNED));
-        assertEquals((18 - closedHeads) * cell, MaskImages.countPixels(heads, MaskImages.ALIVE));
+        assertEquals(closedHeads * cell, MaskImages.countPixels(h, MaskImages.PRUNED));
+        assertEquals((18 - closedHeads) * cell, MaskImages.countPixels(h, MaskImages.ALIVE));
         // block 0, head 1 is closed: the middle cell of the top row is black
         assertEquals(MaskImages.PRUNED, h.getRGB(h.getWidth() / 2, 1) & 0xFFFFFF);
         assertEquals(MaskImages.ALIVE, h.getRGB(1, 1) & 0xFFFFFF);
 
         Path neurons = out.resolve("gated/neurons.png");
-        BufferedImage n = ImageIO.read(neurons.toFile());
+        BufferedImage n = Figure.raster(neurons, 0);
         long neuronCell = (long) (n.getWidth() / 384) * (n.getHeight() / 6);
         long closedNeurons = CLOSED_NEURONS.values().stream().mapToLong(a -> a.length).sum();
-        assertEquals(closedNeurons * neuronCell, MaskImages.countPixels(neurons, MaskImages.PRUNED));
+        assertEquals(closedNeurons * neuronCell, MaskImages.countPixels(n, MaskImages.PRUNED));
+        // the figure around the raster names its axes and colours: larger than the raster, with a legend
+        BufferedImage whole = ImageIO.read(heads.toFile());
+        assertTrue(whole.getWidth() > h.getWidth() && whole.getHeight() > h.getHeight() + 60);
+        assertTrue(MaskImages.countPixels(whole, MaskImages.PRUNED) > MaskImages.countPixels(h, MaskImages.PRUNED),
+                "the legend's black swatch");
 
         assertFalse(Files.exists(out.resolve("dense/heads.png")), "all gates open: no unit maps");
         assertFalse(Files.exists(out.resolve("svite/heads.png")));
@@ -162,8 +169,9 @@ class ReportCommandTest {
     @Test
     void aCompactedRunsUnitMapsShowWhereItsGatedModelClosedUnits() throws Exception {
         for (String map : new String[] {"heads.png", "neurons.png"}) {
-            BufferedImage fromGates = ImageIO.read(out.resolve("gated").resolve(map).toFile());
-            BufferedImage fromRun = ImageIO.read(out.resolve("structured").resolve(map).toFile());
+            // the rasters; the figures around them differ in the run's name
+            BufferedImage fromGates = Figure.raster(out.resolve("gated").resolve(map), 0);
+            BufferedImage fromRun = Figure.raster(out.resolve("structured").resolve(map), 0);
             assertEquals(fromGates.getWidth(), fromRun.getWidth(), map);
             assertEquals(fromGates.getHeight(), fromRun.getHeight(), map);
             for (int y = 0; y < fromGates.getHeight(); y++) {
@@ -199,7 +207,7 @@ class ReportCommandTest {
     @Test
     void tokenOverlaysOnlyForTheModelThatSelectsTokens() throws Exception {
         for (int i = 0; i < 3; i++) {
-            BufferedImage img = ImageIO.read(out.resolve("svite/tokens/tokens-" + i + ".png").toFile());
+            BufferedImage img = Figure.raster(out.resolve("svite/tokens/tokens-" + i + ".png"), 0);
             assertEquals(224, img.getWidth(), "28 px × 8");
         }
         assertFalse(Files.exists(out.resolve("svite/tokens/tokens-3.png")), "--images 3");
@@ -218,9 +226,11 @@ class ReportCommandTest {
         }
         assertEquals(pngs, links.stream().sorted().toList());
         assertEquals(pngs.size(), written.getAsJsonArray("pictures").size());
-        assertEquals(2 * 24 + 3 + 4 * 2 + 2 * 2 + 1, pngs.size(),
+        assertEquals(2 * 24 + 3 + 4 * 2 + 2 * 2 + 1 + 4, pngs.size(),
                 "masks at two stages, 3 overlays, curves and density per run, the gated and structured runs' two unit"
-                        + " maps each, one chart");
+                        + " maps each, one chart, and the svite run's topology over time (weights changed, ever active,"
+                        + " the exploration chart, kept patches per epoch)");
+        assertTrue(Files.exists(out.resolve("report.html")));
         assertTrue(md.contains("block0_attn_qkv_weight mask at initialisation"), md);
         assertFalse(md.contains("## Not drawn"), "every run folder here has everything: " + md);
     }

@@ -1,6 +1,8 @@
 package io.svite.examples.report;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,19 @@ class ChartsTest {
         Charts.accuracyVsMacs(
                 List.of(new Charts.RunPoint("dense", 36e6, 0.83), new Charts.RunPoint("dense", 18e6, 0.80)), scatter);
         assertTrue(ImageIO.read(scatter.toFile()) != null);
+    }
+
+    @Test
+    void aNearlyFlatLossIsDrawnAndDoesNotHangTheAxisLayout() throws Exception {
+        // an S2ViTE run of two short epochs: XChart looped for ever on these with a three-decimal axis
+        Path curves = dir.resolve("flat.png");
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Charts.trainingCurves(List.of(
+                new Charts.EpochPoint(1, 2.4223792552948, 0.0416666679084301, 0.0833333358168602),
+                new Charts.EpochPoint(2, 2.421635389328003, 0.125, 0.0833333358168602)), curves, "s2vite"));
+        assertTrue(ImageIO.read(curves.toFile()) != null);
+        assertEquals("0.######", Charts.yPattern(3, new double[] {2.4223792552948, 2.421635389328003}));
+        assertEquals("0.###", Charts.yPattern(3, new double[] {2.0, 1.2}));
+        assertEquals("0.###", Charts.yPattern(3, new double[] {2.0}), "one point: no span");
     }
 
     @Test

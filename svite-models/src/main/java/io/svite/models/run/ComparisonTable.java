@@ -82,6 +82,60 @@ public final class ComparisonTable {
     }
 
     /**
+     * The preset's name.
+     *
+     * @return e.g. {@code deit-mini}
+     */
+    public String model() {
+        return model;
+    }
+
+    /**
+     * The dataset's kind.
+     *
+     * @return e.g. {@code fashion-mnist}
+     */
+    public String dataset() {
+        return dataset;
+    }
+
+    /**
+     * The fraction of the dense model's prunable parameters every method keeps.
+     *
+     * @return the budget
+     */
+    public double budget() {
+        return budget;
+    }
+
+    /**
+     * Every method's epochs.
+     *
+     * @return the epochs
+     */
+    public int epochs() {
+        return epochs;
+    }
+
+    /**
+     * Every method's seed.
+     *
+     * @return the seed
+     */
+    public long seed() {
+        return seed;
+    }
+
+    /**
+     * The head and neuron counts of the structured methods at the budget, in words.
+     *
+     * @return the description
+     */
+    public String structured() {
+        return structured;
+    }
+
+    /**
      * The rows so far, in the order the methods ran.
      *
      * @return the rows

@@ -82,7 +82,8 @@ final class PhaseCheckpointer {
                 JsonParser.parseString(DeiTFiles.toJson(((DeiT) run.model.getBlock()).config())),
                 checkpoints.recipe(),
                 acc.snapshot(),
-                ledger.phaseEpochs());
+                ledger.phaseEpochs(),
+                ledger.tokensJson());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.svite.models.run;
 
+import io.svite.core.engine.EngineListener;
 import io.svite.core.optimizer.Optimizers;
 import io.svite.core.optimizer.StatefulOptimizer;
 import io.svite.core.resume.CheckpointListener;
@@ -11,15 +12,19 @@ import io.svite.core.training.LearningRates;
 import io.svite.core.training.ProgressPrinter;
 import io.svite.core.training.StepSeeds;
 import io.svite.models.deit.DeiT;
+import io.svite.models.deit.DeiTConfig;
 import io.svite.models.methods.TrainRecipe;
 import io.svite.models.methods.TrainingPhase;
 import io.svite.models.tokens.TemperatureListener;
+import io.svite.models.tokens.TokenSnapshots;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingConfig;
+import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.tracker.Tracker;
 
 import org.slf4j.Logger;
@@ -50,10 +55,13 @@ final class PhaseLoop {
     private final DivergenceGuard guard;
     private final PhaseCheckpointer checkpointer;
     private final EpochLoop epochs;
+    private final TokenImages tokenImages;
     private int phasesStarted;
 
-    PhaseLoop(RunInputs in, RunLedger ledger, RunCheckpoints checkpoints, Consumer<List<EpochMetrics>> afterEpoch) {
+    PhaseLoop(RunInputs in, RunLedger ledger, RunCheckpoints checkpoints, Consumer<List<EpochMetrics>> afterEpoch,
+            TokenImages tokenImages) {
         this.in = in;
+        this.tokenImages = tokenImages;
         this.ledger = ledger;
         this.checkpoints = checkpoints;
         this.afterEpoch = afterEpoch == null ? h -> {} : afterEpoch;
@@ -111,6 +119,9 @@ final class PhaseLoop {
                     listener.configure(model, phase.decorator().decorate(base, model.getBlock(), steps), in.inputShape());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(in.inputShape());
+                if (at == null && ledger.globalStep() == 0 && ledger.tokens() == null) {
+                    tokenSnapshot(run); // the selection training begins with
+                }
                 int firstEpoch = 1;
                 long firstBatch = 0;
                 if (at != null) {
@@ -125,6 +136,7 @@ final class PhaseLoop {
                     done.add(epoch(trainer, run, trainAcc, testAcc, learningRate, e, e == firstEpoch ? firstBatch : 0));
                 }
             }
+            keepTimelines(config, run);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot resume phase '" + phase.name() + "' from its checkpoint: " + e.getMessage(), e);
@@ -154,6 +166,7 @@ final class PhaseLoop {
                         learningRate.getNewValue(Math.toIntExact(e * in.batchesPerEpoch())),
                         seconds);
         ledger.add(run.index, m);
+        tokenSnapshot(run); // before the listeners: the epoch's checkpoint holds it
         in.progress().endLine(
                 String.format(
                         Locale.ROOT,
@@ -174,6 +187,32 @@ final class PhaseLoop {
             throw checkpointer.translate(x);
         }
         return m;
+    }
+
+    /**
+     * Records which patches the model's token selector keeps for the run's fixed test images now
+     * (evaluation mode: no random draw, nothing changes), if it has one.
+     */
+    private void tokenSnapshot(PhaseState run) {
+        DeiT deit = (DeiT) run.model.getBlock();
+        DeiTConfig c = deit.config();
+        if (!c.hasTokenSelection()) {
+            return;
+        }
+        NDArray images = tokenImages.get(c);
+        List<List<Integer>> kept = TokenSnapshots.kept(deit, images);
+        ledger.tokenSnapshot(Math.toIntExact(images.getShape().get(0)), c.patches(), c.imageSize() / c.patchSize(),
+                c.keptPatches(), new RunTimeline.Snapshot(run.phase.name(), ledger.epochs(), ledger.globalStep(), kept));
+    }
+
+    /** Keeps the timeline of every sparsity engine the phase trained with (also for a phase restored to its end). */
+    private void keepTimelines(TrainingConfig config, PhaseState run) {
+        for (TrainingListener l : config.getTrainingListeners()) {
+            if (l instanceof EngineListener && ((EngineListener) l).engine().bound()) {
+                ledger.phaseTimeline(new RunTimeline.Phase(run.index, run.phase.name(), run.start,
+                        ((EngineListener) l).engine().timeline()));
+            }
+        }
     }
 
     private PhaseRestore restoreFor(int phaseIndex) {

@@ -38,6 +38,7 @@ final class RunContext implements MethodContext, AutoCloseable {
     private final RunInputs in;
     private final RunLedger ledger = new RunLedger();
     private final PhaseLoop phases;
+    private final TokenImages tokenImages;
     private final List<Model> models = new ArrayList<>();
 
     RunContext(
@@ -49,7 +50,8 @@ final class RunContext implements MethodContext, AutoCloseable {
             Consumer<List<EpochMetrics>> afterEpoch,
             RunCheckpoints checkpoints) {
         this.in = RunInputs.of(recipe, data, device, architecture, progressOut);
-        this.phases = new PhaseLoop(in, ledger, checkpoints, afterEpoch);
+        this.tokenImages = new TokenImages(in);
+        this.phases = new PhaseLoop(in, ledger, checkpoints, afterEpoch, tokenImages);
     }
 
     @Override
@@ -117,12 +119,22 @@ final class RunContext implements MethodContext, AutoCloseable {
         return Evaluation.run(model, in.test(), recipe.batchSize(), recipe.maxBatches(), in.device(), null).accuracy();
     }
 
-    /** Closes every model of the run, the newest first. */
+    /**
+     * The run's timeline so far: each phase's engine timeline and the token snapshots.
+     *
+     * @return the timeline
+     */
+    RunTimeline timeline() {
+        return ledger.timeline();
+    }
+
+    /** Closes every model of the run, the newest first, and the token snapshots' images. */
     @Override
     public void close() {
         for (int i = models.size() - 1; i >= 0; i--) {
             models.get(i).close();
         }
         models.clear();
+        tokenImages.close();
     }
 }

@@ -37,6 +37,8 @@ import java.util.List;
  * @param history every finished epoch so far, across phases
  * @param states the names of the phase's {@code Checkpointable} states, each a folder under
  *     {@code states/}
+ * @param tokens the token snapshots so far ({@link RunTimeline#tokensJson}), or null without a
+ *     token selector or in a checkpoint written before they were recorded
  */
 record RunManifest(
         int phaseIndex,
@@ -56,7 +58,8 @@ record RunManifest(
         JsonElement recipe,
         DeviceAccumulator.Snapshot accumulator,
         List<PhaseEpoch> history,
-        List<String> states) {
+        List<String> states,
+        JsonElement tokens) {
 
     /** The value of {@code rng}: the engine is reseeded from (seed, phase, step) every step. */
     static final String RNG_SCHEME = CheckpointListener.RNG_SCHEME;
@@ -92,11 +95,12 @@ record RunManifest(
      * @param recipe the recipe and the method's settings
      * @param accumulator the current epoch's training sums
      * @param history every finished epoch so far
+     * @param tokens the token snapshots so far, or null
      * @return the fields
      */
     static JsonObject loopFields(String phase, int phaseEpochs, long batchesPerEpoch, JsonElement runArchitecture,
             JsonElement modelArchitecture, JsonElement recipe, DeviceAccumulator.Snapshot accumulator,
-            List<PhaseEpoch> history) {
+            List<PhaseEpoch> history, JsonElement tokens) {
         JsonObject o = new JsonObject();
         o.addProperty("phase", phase);
         o.addProperty("phaseEpochs", phaseEpochs);
@@ -106,6 +110,9 @@ record RunManifest(
         o.add("recipe", recipe);
         o.add("accumulator", GSON.toJsonTree(accumulator));
         o.add("history", GSON.toJsonTree(history));
+        if (tokens != null) {
+            o.add("tokens", tokens);
+        }
         return o;
     }
 

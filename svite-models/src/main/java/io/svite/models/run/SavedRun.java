@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * What a run folder written by {@link TrainingRun} ({@code svite train --out DIR}) holds, as far as
- * a report needs it: the recipe, the final report, the per-epoch metrics and where the model and
- * masks are.
+ * a report needs it: the recipe, the final report, the per-epoch metrics, where the model and
+ * masks are, and the timeline ({@link #timeline()}).
  *
  * @param dir the run folder
  * @param recipe the effective options of {@code recipe.json} (option name → value), empty if absent
@@ -132,6 +132,27 @@ public record SavedRun(Path dir, Map<String, String> recipe, JsonObject report, 
     public Path masks(String name) {
         Path file = dir.resolve(name + ".masks");
         return Files.isRegularFile(file) ? file : null;
+    }
+
+    /**
+     * How the run's topology moved while it trained ({@value RunTimeline#FILE}: the engine's
+     * timeline per phase, the token snapshots).
+     *
+     * @return the timeline, or null if the run folder has none (a dense run, or a run written
+     *     before timelines were recorded)
+     * @throws IllegalArgumentException if the file is not a run timeline
+     * @throws java.io.UncheckedIOException if it cannot be read
+     */
+    public RunTimeline timeline() {
+        Path file = dir.resolve(RunTimeline.FILE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return RunTimeline.read(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -275,6 +275,10 @@ public final class TrainingRun {
                 if (outcome.artifacts() != null) {
                     outcome.artifacts().write(folder.path());
                 }
+                RunTimeline timeline = ctx.timeline();
+                if (!timeline.isEmpty()) {
+                    folder.writeAtomically(RunTimeline.FILE, timeline.jsonText());
+                }
             }
             CostReport dense = CostModel.of(requested.withTokenSelection(null)).dense();
             CostReport cost = CostModel.of(outcome.architecture()).estimate(outcome.densities());

@@ -168,7 +168,7 @@ class RunCheckpointsTest {
             TrainResult resumed = stoppedAndResumed(recipe(-1), svite(), a, b, s);
             String masks = Path.of(CheckpointStore.FOLDER, CheckpointStore.nameOf(10), RunCheckpoints.STATES, "sparsity",
                     "engine.state").toString();
-            assertSameRun(full, resumed, a, b, "svite.masks", masks);
+            assertSameRun(full, resumed, a, b, RunTimeline.FILE, "svite.masks", masks);
         }
     }
 
@@ -188,6 +188,54 @@ class RunCheckpointsTest {
         uninterrupted(other, new DenseMethod(), c);
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve("model/deit-0000.params")),
                 Files.readAllBytes(c.resolve("model/deit-0000.params"))), "drop-path changes the weights");
+    }
+
+    @Test
+    void theTimelineRecordsEveryUpdateAndTokenSnapshotAndAResumedRunWritesTheSameOne() throws Exception {
+        TrainRecipe recipe = recipe(-1).withTokens(TokenSelection.ratio(0.5));
+        Path a = dir.resolve("a");
+        TrainResult full = uninterrupted(recipe, s2vite(true), a);
+        RunTimeline t = RunTimeline.read(a.resolve(RunTimeline.FILE));
+        assertEquals(1, t.phases().size());
+        io.svite.core.report.Timeline engine = t.phases().get(0).timeline();
+        assertTrue(engine.complete());
+        assertEquals(List.of(0L, 3L, 6L), engine.updates().stream().map(io.svite.core.report.Timeline.Update::step).toList(),
+                "the start and the updates at steps 3 and 6");
+        assertEquals(12, engine.groups().size(), "heads and neurons of 6 blocks");
+        assertEquals(26, engine.tensors().size(), "qkv, proj, fc1, fc2 of 6 blocks, the patch embedding and the head"
+                + " (which ERK keeps dense)");
+        for (io.svite.core.report.Timeline.Update u : engine.updates()) {
+            for (int g = 0; g < engine.groups().size(); g++) {
+                int units = engine.groups().get(g).units();
+                assertEquals(units == 3 ? 2 : units / 2, u.units().get(g).cardinality(), "the budget holds in every entry");
+            }
+        }
+        assertTrue(engine.updates().get(1).tensors().stream().anyMatch(c -> c.grown() > 0), "weights moved at step 3");
+        RunTimeline.Tokens tokens = t.tokens();
+        assertEquals(4, tokens.testImages());
+        assertEquals(49, tokens.patches());
+        assertEquals(7, tokens.grid());
+        assertEquals(25, tokens.kept(), "half of 49, rounded");
+        assertEquals(List.of(0L, 5L, 10L), tokens.snapshots().stream().map(RunTimeline.Snapshot::step).toList(),
+                "when training began and after each epoch");
+        assertEquals(List.of(0, 1, 2), tokens.snapshots().stream().map(RunTimeline.Snapshot::epoch).toList());
+        assertTrue(tokens.complete());
+        assertEquals(t.json(), RunTimeline.read(a.resolve(RunTimeline.FILE)).json(), "reads back as written");
+
+        // stopped mid-epoch after an update, and at an epoch's end (the epoch's snapshot is in its checkpoint)
+        for (long s : new long[] {4, 5}) {
+            Path b = dir.resolve("timeline-" + s);
+            TrainResult resumed = stoppedAndResumed(recipe, s2vite(true), a, b, s);
+            assertSameRun(full, resumed, a, b, RunTimeline.FILE);
+        }
+    }
+
+    @Test
+    void aDenseRunWithoutTokensWritesNoTimeline() throws Exception {
+        Path a = dir.resolve("a");
+        uninterrupted(recipe(-1), new DenseMethod(), a);
+        assertFalse(Files.exists(a.resolve(RunTimeline.FILE)));
+        assertEquals(null, SavedRun.read(a).timeline());
     }
 
     /** A state file of the last checkpoint, relative to the run folder. */
@@ -219,7 +267,7 @@ class RunCheckpointsTest {
         for (long s : new long[] {4, 5}) {
             Path b = dir.resolve("s2vite-" + s);
             TrainResult resumed = stoppedAndResumed(recipe(-1), s2vite(false), a, b, s);
-            assertSameRun(full, resumed, a, b, S2viteMethod.UNITS, "gated/deit-0000.params",
+            assertSameRun(full, resumed, a, b, RunTimeline.FILE, S2viteMethod.UNITS, "gated/deit-0000.params",
                     lastState("sparsity", "engine.state"));
             assertEquals("[\"s2vite\"]", io.svite.core.checkpoint.StateFile.read(
                     b.resolve(lastState("sparsity", "engine.state")), "svite-engine").header().get("policies").toString(),
@@ -234,7 +282,7 @@ class RunCheckpointsTest {
         assertEquals(2, full.sparsity().updates(), "SViTE updates at steps 3 and 6");
         Path b = dir.resolve("s2vite-svite-5");
         TrainResult resumed = stoppedAndResumed(recipe(-1), s2vite(true), a, b, 5);
-        assertSameRun(full, resumed, a, b, S2viteMethod.UNITS, "gated/deit-0000.params", "svite.masks",
+        assertSameRun(full, resumed, a, b, RunTimeline.FILE, S2viteMethod.UNITS, "gated/deit-0000.params", "svite.masks",
                 lastState("sparsity", "engine.state"));
         assertEquals("[\"svite\",\"s2vite\"]", io.svite.core.checkpoint.StateFile.read(
                 b.resolve(lastState("sparsity", "engine.state")), "svite-engine").header().get("policies").toString(),
@@ -250,7 +298,7 @@ class RunCheckpointsTest {
         assertEquals(2, full.sparsity().updates());
         Path b = dir.resolve("svite-tokens-4");
         TrainResult resumed = stoppedAndResumed(recipe, svite(), a, b, 4);
-        assertSameRun(full, resumed, a, b, "svite.masks", lastState("sparsity", "engine.state"));
+        assertSameRun(full, resumed, a, b, RunTimeline.FILE, "svite.masks", lastState("sparsity", "engine.state"));
     }
 
     /** Pruning events at steps 4, 6 and 8 of 10 (cubic over (2, 8]). */
@@ -267,7 +315,8 @@ class RunCheckpointsTest {
             Path b = dir.resolve("gmp-" + s);
             TrainResult resumed =
                     stoppedAndResumed(recipe(-1), new GmpMethod(0.5, PruningScope.uniform(), threeEvents()), a, b, s);
-            assertSameRun(full, resumed, a, b, GmpMethod.MASKS + ".masks", lastState("sparsity", "engine.state"));
+            assertSameRun(full, resumed, a, b, RunTimeline.FILE, GmpMethod.MASKS + ".masks",
+                    lastState("sparsity", "engine.state"));
         }
     }
 
@@ -293,7 +342,8 @@ class RunCheckpointsTest {
         Path b = dir.resolve("omp-8");
         TrainResult resumed = stoppedAndResumed(
                 recipe(-1), new OmpMethod(0.5, PruningScope.global(), new EpochSplit(1, 1)), a, b, 5, 8);
-        assertSameRun(full, resumed, a, b, OmpMethod.MASKS + ".masks", lastState("sparsity", "engine.state"));
+        assertSameRun(full, resumed, a, b, RunTimeline.FILE, OmpMethod.MASKS + ".masks",
+                lastState("sparsity", "engine.state"));
 
         // one-shot Taylor pruning hands the dense phase's masks to fine-tuning: the restored end of
         // the dense phase must hold its event and masks
@@ -357,7 +407,7 @@ class RunCheckpointsTest {
         // step 8 is in the second phase; its start is the first phase's end, step 5
         Path b = dir.resolve("b");
         TrainResult resumed = stoppedAndResumed(recipe(-1), new TwoPhases(), a, b, 5, 8);
-        assertSameRun(full, resumed, a, b, "sparse.masks");
+        assertSameRun(full, resumed, a, b, RunTimeline.FILE, "sparse.masks");
 
         // without the first phase's end the second cannot be resumed
         Path c = dir.resolve("c");
