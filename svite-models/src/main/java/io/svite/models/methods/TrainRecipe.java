@@ -110,6 +110,28 @@ public record TrainRecipe(
     }
 
     /**
+     * This recipe with another seed of initialisation, data order and augmentation.
+     *
+     * @param newSeed the seed
+     * @return the new recipe
+     */
+    public TrainRecipe withSeed(long newSeed) {
+        return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, newSeed, out, tokens);
+    }
+
+    /**
+     * This recipe with another run folder.
+     *
+     * @param folder the run folder, or null to write nothing
+     * @return the new recipe
+     */
+    public TrainRecipe withOut(String folder) {
+        return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, folder, tokens);
+    }
+
+    /**
      * The defaults of the main job: the mini preset on Fashion-MNIST.
      *
      * @return the default recipe

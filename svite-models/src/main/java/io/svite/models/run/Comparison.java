@@ -23,8 +23,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Trains several methods one after the other at one parameter budget, on the same data and seed,
- * each into its own run folder {@code OUT/<method>/}, and keeps a table of what each achieved.
+ * Trains several methods one after the other at one parameter budget, on the same data and seeds,
+ * each into its own run folder {@code OUT/<method>/} (with several seeds {@code
+ * OUT/<method>/seed-s/}), and keeps a table of what each achieved: with several seeds the test
+ * accuracy's mean ± standard deviation.
  *
  * <pre>{@code
  * ComparisonTable table = Comparison.builder()
@@ -118,12 +120,18 @@ public final class Comparison {
             options.add(Methods.optionsAt(m, b.budget, dense));
         }
         RunFolder folder = RunFolder.create(b.out);
-        ComparisonTable table = new ComparisonTable(b.model, b.dataset, b.budget, b.epochs, b.seed,
+        List<Long> seeds = SeedSweep.seeds(b.seed, b.seeds);
+        ComparisonTable table = new ComparisonTable(b.model, b.dataset, b.budget, b.epochs, seeds,
                 Methods.structuredAt(dense, b.budget).toString());
         for (int i = 0; i < b.methods.size(); i++) {
             String m = b.methods.get(i);
             b.listener.starting(m, i + 1, b.methods.size(), options.get(i));
-            ComparisonTable.Row row = train(m, options.get(i), dense);
+            List<SeedRun> runs = new ArrayList<>();
+            for (long seed : seeds) {
+                Path dir = seeds.size() == 1 ? b.out.resolve(m) : b.out.resolve(m).resolve("seed-" + seed);
+                runs.add(train(m, seed, dir, dense));
+            }
+            ComparisonTable.Row row = new ComparisonTable.Row(m, options.get(i), runs);
             table.add(row);
             folder.writeAtomically("compare.csv", table.csv());
             folder.writeAtomically("compare.md", table.markdown());
@@ -132,23 +140,21 @@ public final class Comparison {
         return table;
     }
 
-    /** One method's run into {@code OUT/<method>}; a failure is a row with its reason. */
-    private ComparisonTable.Row train(String method, List<String> options, DeiTConfig dense) {
+    /** One method's run for one seed into its folder; a failure is a run with its reason. */
+    private SeedRun train(String method, long seed, Path dir, DeiTConfig dense) {
         try {
             TrainRecipe d = TrainRecipe.defaults();
             TrainRecipe recipe = new TrainRecipe(b.model, b.dataset, b.data == null ? null : b.data.toString(), b.epochs,
                     b.batchSize, b.maxBatches, d.learningRate(), d.minLearningRate(), d.weightDecay(), d.warmupEpochs(),
-                    d.labelSmoothing(), -1, b.seed, b.out.resolve(method).toString());
+                    d.labelSmoothing(), -1, seed, dir.toString());
             BudgetedMethod at = Methods.at(method, b.budget, dense, recipe);
             try (ImageData data = TrainingRun.openData(recipe)) {
                 TrainResult result = new TrainingRun(recipe, data, b.device, b.progress)
-                        .runInto(at.method(), b.out.resolve(method), CheckpointPolicy.defaults(),
-                                b.recipeOptions.of(at, recipe));
-                return new ComparisonTable.Row(method, options, result, null);
+                        .runInto(at.method(), dir, CheckpointPolicy.defaults(), b.recipeOptions.of(at, recipe));
+                return new SeedRun(seed, result, null);
             }
         } catch (Exception e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            return new ComparisonTable.Row(method, options, null, reason);
+            return new SeedRun(seed, null, SeedRun.reason(e));
         }
     }
 
@@ -193,6 +199,7 @@ public final class Comparison {
         private int batchSize;
         private int maxBatches;
         private long seed;
+        private int seeds = 1;
         private Path out;
         private Device device;
         private PrintStream progress;
@@ -296,6 +303,20 @@ public final class Comparison {
          */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * How many seeds every method trains with: the seed of {@link #seed}, then the next ones
+         * (default 1). With more than one, seed s of a method runs into {@code OUT/<method>/seed-s/}
+         * and the table gives the test accuracy's mean ± standard deviation.
+         *
+         * @param n seeds, at least 1
+         * @return this builder
+         */
+        public Builder seeds(int n) {
+            SeedSweep.seeds(0, n);
+            this.seeds = n;
             return this;
         }
 
