@@ -69,6 +69,9 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of every method's initialisation and data order (default: ${DEFAULT-VALUE}).")
     long seed = d.seed();
 
+    @Option(names = "--augment", paramLabel = "PRESET", description = "Augmentation preset of every method: deit, cifar or none (default: the dataset's; see train --augment).")
+    String augment;
+
     @Option(names = "--seeds", paramLabel = "N", description = "Train every method with N seeds, --seed, --seed + 1, …, each into OUT/<method>/seed-S/, and give the test accuracy as mean ± sample standard deviation (table, CSV, JSON, error bars on the chart; default: ${DEFAULT-VALUE}).")
     int seeds = 1;
 
@@ -101,6 +104,7 @@ final class CompareCommand implements Callable<Integer> {
                 .maxBatches(maxBatches)
                 .seed(seed)
                 .seeds(seeds)
+                .augment(augment)
                 .out(out)
                 .device(dev)
                 .progress(quiet ? null : System.err)
@@ -138,6 +142,9 @@ final class CompareCommand implements Callable<Integer> {
                 Integer.toString(maxBatches), "--seed", Long.toString(recipe.seed()), "--out", recipe.out()));
         if (data != null) {
             args.addAll(List.of("--data", data.toString()));
+        }
+        if (augment != null) {
+            args.addAll(List.of("--augment", augment));
         }
         if (device != null) {
             args.addAll(List.of("--device", device));

@@ -77,6 +77,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--drop-path", paramLabel = "RATE", description = "Stochastic-depth rate (default: the preset's).")
     Double dropPath;
 
+    @Option(names = "--augment", paramLabel = "PRESET", description = "Augmentation of the training images: deit (random resized crop, flip, RandAugment 2/9, random erasing 0.25, Mixup 0.8 / CutMix 1.0), cifar (padded random crop, flip, RandAugment 2/9, erasing, Mixup/CutMix) or none (default: cifar for cifar10, deit for folder, none for fashion-mnist and synthetic).")
+    String augment;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation and data order (default: ${DEFAULT-VALUE}).")
     long seed = d.seed();
 
@@ -234,7 +237,8 @@ final class TrainCommand implements Callable<Integer> {
                         dropPath == null ? -1 : dropPath,
                         seed,
                         out == null ? null : out.toString(),
-                        tokens.selection());
+                        tokens.selection(),
+                        augment);
     }
 
     /**

@@ -146,7 +146,7 @@ public final class Comparison {
             TrainRecipe d = TrainRecipe.defaults();
             TrainRecipe recipe = new TrainRecipe(b.model, b.dataset, b.data == null ? null : b.data.toString(), b.epochs,
                     b.batchSize, b.maxBatches, d.learningRate(), d.minLearningRate(), d.weightDecay(), d.warmupEpochs(),
-                    d.labelSmoothing(), -1, seed, dir.toString());
+                    d.labelSmoothing(), -1, seed, dir.toString(), null, b.augment);
             BudgetedMethod at = Methods.at(method, b.budget, dense, recipe);
             try (ImageData data = TrainingRun.openData(recipe)) {
                 TrainResult result = new TrainingRun(recipe, data, b.device, b.progress)
@@ -200,6 +200,7 @@ public final class Comparison {
         private int maxBatches;
         private long seed;
         private int seeds = 1;
+        private String augment;
         private Path out;
         private Device device;
         private PrintStream progress;
@@ -317,6 +318,20 @@ public final class Comparison {
         public Builder seeds(int n) {
             SeedSweep.seeds(0, n);
             this.seeds = n;
+            return this;
+        }
+
+        /**
+         * Every method's augmentation preset (default: the dataset's, {@code Augmentation.defaultFor}).
+         *
+         * @param preset {@code deit}, {@code cifar}, {@code none}, or null for the default
+         * @return this builder
+         */
+        public Builder augment(String preset) {
+            if (preset != null) {
+                io.svite.core.augment.Augmentation.preset(preset);
+            }
+            this.augment = preset;
             return this;
         }
 
