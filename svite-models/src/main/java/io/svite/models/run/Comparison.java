@@ -13,14 +13,10 @@ import ai.djl.engine.Engine;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Trains several methods one after the other at one parameter budget, on the same data and seeds,
@@ -110,11 +106,11 @@ public final class Comparison {
      * @throws IOException if the table cannot be written
      */
     public ComparisonTable run() throws IOException {
-        checkMethods(b.methods);
+        ComparisonChecks.methods(b.methods);
         Methods.checkBudget(b.budget);
         DeiTConfig dense = DeiTConfig.preset(b.model);
         ImageDatasets.checkKind(b.dataset);
-        refuseUsedFolder(b.out);
+        ComparisonChecks.newOrEmpty(b.out);
         List<List<String>> options = new ArrayList<>();
         for (String m : b.methods) {
             options.add(Methods.optionsAt(m, b.budget, dense));
@@ -155,35 +151,6 @@ public final class Comparison {
             }
         } catch (Exception e) {
             return new SeedRun(seed, null, SeedRun.reason(e));
-        }
-    }
-
-    private static void checkMethods(List<String> methods) {
-        Set<String> seen = new HashSet<>();
-        for (String m : methods) {
-            if (!Methods.names().contains(m)) {
-                throw new IllegalArgumentException(
-                        "unknown method '" + m + "' in --methods; known: " + String.join(", ", Methods.names()));
-            }
-            if (!seen.add(m)) {
-                throw new IllegalArgumentException("--methods names " + m + " twice");
-            }
-        }
-    }
-
-    private static void refuseUsedFolder(Path dir) throws IOException {
-        if (dir == null) {
-            throw new IllegalStateException("a comparison needs an output folder: set out(DIR)");
-        }
-        if (Files.isRegularFile(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file; give a new or empty folder");
-        }
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException("--out " + dir + " is not empty; give a new or empty folder");
-                }
-            }
         }
     }
 
