@@ -40,7 +40,7 @@ public final class SeedSweep {
      * @param first the first seed
      * @param n how many, at least 1
      * @return first, first + 1, …
-     * @throws IllegalArgumentException for n < 1
+     * @throws IllegalArgumentException for n below 1
      */
     public static List<Long> seeds(long first, int n) {
         if (n < 1) {
