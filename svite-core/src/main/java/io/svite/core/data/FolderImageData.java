@@ -1,11 +1,7 @@
 package io.svite.core.data;
 
-import ai.djl.basicdataset.cv.classification.ImageFolder;
-import ai.djl.modality.cv.Image;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
-import ai.djl.translate.TranslateException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +12,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * An ImageNet-style folder: one sub-folder per class, images read lazily as batches are drawn.
+ * An ImageNet-style folder: one sub-folder per class of JPEG and PNG files, decoded by the
+ * parallel pipeline's workers ({@link AugmentedImages}) as batches are drawn.
  *
  * <p>Layout: either {@code DIR/train/<class>/…} with {@code DIR/val/<class>/…} (or {@code
  * DIR/test}), or {@code DIR/<class>/…}, which is split deterministically into 90 % training and
@@ -31,6 +28,8 @@ public final class FolderImageData implements ImageData {
     private final Path testDir;
     private final int imageSize;
     private final List<String> classes;
+    private FileImages trainFiles;
+    private FileImages testFiles;
 
     private FolderImageData(Path trainDir, Path testDir, int imageSize, List<String> classes) {
         this.trainDir = trainDir;
@@ -45,7 +44,8 @@ public final class FolderImageData implements ImageData {
      * @param root the folder
      * @param imageSize side images are resized to when the model does not ask for another
      * @return the dataset
-     * @throws DataException if the folder does not exist or has no class folders
+     * @throws DataException if the folder does not exist, has fewer than two class folders, holds no
+     *     image or a file that is not a readable JPEG or PNG (named)
      */
     public static FolderImageData open(Path root, int imageSize) {
         if (!Files.isDirectory(root)) {
@@ -61,9 +61,13 @@ public final class FolderImageData implements ImageData {
                 throw new DataException("class folders of " + train + " " + classes + " and " + test + " "
                         + testClasses + " differ");
             }
-            return new FolderImageData(train, test, imageSize, classes);
+            FolderImageData data = new FolderImageData(train, test, imageSize, classes);
+            data.trainImages();
+            return data;
         }
-        return new FolderImageData(root, null, imageSize, classFolders(root));
+        FolderImageData data = new FolderImageData(root, null, imageSize, classFolders(root));
+        data.trainImages();
+        return data;
     }
 
     private static List<String> classFolders(Path dir) {
@@ -106,53 +110,72 @@ public final class FolderImageData implements ImageData {
 
     @Override
     public RandomAccessDataset train(InputSpec target, Sampler sampler) {
-        ImageFolder folder = folder(trainDir, target, sampler);
-        return testDir == null ? split(folder, true, sampler) : folder;
+        return dataset(trainImages(), target, sampler);
     }
 
     @Override
     public RandomAccessDataset test(InputSpec target, int batchSize) {
-        Sampler sampler = new SeededSampler(batchSize, false, 0);
-        if (testDir == null) {
-            return split(folder(trainDir, target, sampler), false, sampler);
-        }
-        return folder(testDir, target, sampler);
+        return dataset(testImages(), target, new SeededSampler(batchSize, false, 0));
     }
 
-    private RandomAccessDataset split(ImageFolder folder, boolean train, Sampler sampler) {
-        int n = Math.toIntExact(folder.size());
-        List<Long> order = new ArrayList<>(n);
-        for (long i = 0; i < n; i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, new Random(20_211_012L));
-        int testCount = Math.max(1, n / 10);
-        List<Long> part = train ? order.subList(testCount, n) : order.subList(0, testCount);
-        List<Long> sorted = new ArrayList<>(part);
-        Collections.sort(sorted);
-        return folder.subDataset(sorted);
+    @Override
+    public ImageSource trainSource() {
+        return trainImages();
     }
 
-    private ImageFolder folder(Path dir, InputSpec target, Sampler sampler) {
-        ImageFolder folder =
-                ImageFolder.builder()
-                        .setRepositoryPath(dir)
-                        .optImageSize(target.imageSize())
-                        .optFlag(target.channels() == 1 ? Image.Flag.GRAYSCALE : Image.Flag.COLOR)
-                        .addTransform(hwc -> hwc.transpose(2, 0, 1))
-                        .addTransform(new ImageBatchTransform(target, MEAN, STD))
-                        .addTargetTransform(label -> label.toType(DataType.FLOAT32, false))
-                        .setSampling(sampler)
-                        .build();
-        try {
-            folder.prepare();
-        } catch (IOException | TranslateException | IllegalArgumentException e) {
-            throw new DataException("cannot read image folder " + dir + ": " + e.getMessage(), e);
+    @Override
+    public float[] mean() {
+        return MEAN.clone();
+    }
+
+    @Override
+    public float[] std() {
+        return STD.clone();
+    }
+
+    @Override
+    public long trainCount() {
+        return trainImages().size();
+    }
+
+    /** The training images: the train/ folder, or 90 % of the class folders. */
+    private synchronized FileImages trainImages() {
+        if (trainFiles == null) {
+            FileImages all = FileImages.scan(trainDir, classes, 3);
+            if (testDir == null) {
+                List<Integer> order = new ArrayList<>();
+                for (int i = 0; i < all.size(); i++) {
+                    order.add(i);
+                }
+                Collections.shuffle(order, new Random(20_211_012L));
+                int testCount = Math.max(1, all.size() / 10);
+                List<Integer> test = new ArrayList<>(order.subList(0, testCount));
+                List<Integer> train = new ArrayList<>(order.subList(testCount, order.size()));
+                Collections.sort(test);
+                Collections.sort(train);
+                trainFiles = all.subset(train);
+                testFiles = all.subset(test);
+            } else {
+                trainFiles = all;
+                testFiles = FileImages.scan(testDir, classes, 3);
+            }
         }
-        if (folder.size() == 0) {
-            throw new DataException(dir + " holds no images (.jpg, .jpeg, .png) in its class folders");
-        }
-        return folder;
+        return trainFiles;
+    }
+
+    private synchronized FileImages testImages() {
+        trainImages();
+        return testFiles;
+    }
+
+    /** Decoded and resized by the parallel pipeline, without augmentation. */
+    private RandomAccessDataset dataset(FileImages images, InputSpec target, Sampler sampler) {
+        return AugmentedImages.builder()
+                .source(images)
+                .input(target)
+                .normalise(MEAN, STD)
+                .setSampling(sampler)
+                .build();
     }
 
     @Override

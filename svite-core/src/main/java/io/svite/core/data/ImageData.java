@@ -1,5 +1,7 @@
 package io.svite.core.data;
 
+import io.svite.core.augment.Augmentation;
+
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 
@@ -59,6 +61,53 @@ public interface ImageData extends AutoCloseable {
      * @return a dataset of (image, label) batches
      */
     RandomAccessDataset train(InputSpec target, Sampler sampler);
+
+    /**
+     * The training split with an augmentation, decoded and transformed by worker threads in
+     * parallel with training ({@link AugmentedImages}); with {@link Augmentation#none()} it is
+     * {@link #train(InputSpec, Sampler)}.
+     *
+     * @param target the model's input
+     * @param sampler batch order (a {@link SeededSampler} gives the augmentation its epoch)
+     * @param augmentation the augmentation
+     * @param seed the seed of every augmentation generator
+     * @return a dataset of (image, label) batches; with batch operations the labels are soft
+     *     targets (B, classes)
+     */
+    default RandomAccessDataset train(InputSpec target, Sampler sampler, Augmentation augmentation, long seed) {
+        if (augmentation.isNone()) {
+            return train(target, sampler);
+        }
+        return AugmentedImages.builder()
+                .source(trainSource())
+                .input(target)
+                .normalise(mean(), std())
+                .augmentation(augmentation, classes())
+                .seed(seed)
+                .setSampling(sampler)
+                .build();
+    }
+
+    /**
+     * The training images, decoded on demand.
+     *
+     * @return the source
+     */
+    ImageSource trainSource();
+
+    /**
+     * Per-channel mean of the stored images in [0, 1], used to normalise them.
+     *
+     * @return 1 or 3 values
+     */
+    float[] mean();
+
+    /**
+     * Per-channel standard deviation of the stored images in [0, 1].
+     *
+     * @return 1 or 3 values
+     */
+    float[] std();
 
     /**
      * The number of training images, without preparing a dataset where the implementation knows

@@ -105,6 +105,21 @@ public final class InMemoryImageData implements ImageData {
     }
 
     @Override
+    public ImageSource trainSource() {
+        return ImageSource.of(trainImages);
+    }
+
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public float[] std() {
+        return std.clone();
+    }
+
+    @Override
     public RandomAccessDataset train(InputSpec target, Sampler sampler) {
         return dataset(trainImages, target, sampler);
     }

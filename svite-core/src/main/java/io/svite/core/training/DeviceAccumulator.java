@@ -45,7 +45,7 @@ public final class DeviceAccumulator implements AutoCloseable {
      *
      * @param loss the batch's mean loss (scalar)
      * @param logits predictions (B, C)
-     * @param labels class indices (B)
+     * @param labels class indices (B), or soft targets (B, C) whose largest class counts
      */
     public void add(NDArray loss, NDArray logits, NDArray labels) {
         NDArray l = loss.toType(DataType.FLOAT32, false);
@@ -53,7 +53,9 @@ public final class DeviceAccumulator implements AutoCloseable {
         NDArray bad = l.isNaN().logicalOr(l.isInfinite());
         allFinite.muli(bad.logicalNot().toType(DataType.FLOAT32, false));
         finitePrefix.addi(allFinite);
-        NDArray hits = logits.argMax(-1).toType(DataType.FLOAT32, false).eq(labels.toType(DataType.FLOAT32, false));
+        // soft targets (Mixup, CutMix) count a hit on their largest class
+        NDArray classes = labels.getShape().dimension() == logits.getShape().dimension() ? labels.argMax(-1) : labels;
+        NDArray hits = logits.argMax(-1).toType(DataType.FLOAT32, false).eq(classes.toType(DataType.FLOAT32, false));
         correct.addi(hits.toType(DataType.FLOAT32, false).sum());
         batches++;
         samples += labels.getShape().get(0);

@@ -6,10 +6,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 
 /**
- * Cross-entropy against smoothed one-hot targets, as DeiT trains.
+ * Cross-entropy against smoothed targets, as DeiT trains: one-hot targets from class indices, or
+ * soft targets (Mixup, CutMix), with label smoothing on top.
  *
- * <p>Shapes: logits (B, C), labels (B) holding class indices. With smoothing ε the target of class
- * c is (1 − ε)·[c = y] + ε / C and
+ * <p>Shapes: logits (B, C); labels (B) holding class indices, or (B, C) soft targets whose rows sum
+ * to 1. With smoothing ε the target of class c is (1 − ε)·y_c + ε / C, where y is the one-hot or
+ * soft target, and
  *
  * <pre>
  *   L = − (1/B) Σ_b Σ_c target_bc · log softmax(logits_b)_c
@@ -41,12 +43,11 @@ public final class LabelSmoothingLoss extends Loss {
         long classes = logits.getShape().get(logits.getShape().dimension() - 1);
         NDArray logp = logits.logSoftmax(-1);
         // The engine's oneHot(depth, on, off, type) is not implemented on PyTorch: scale instead.
-        NDArray target =
-                labels.singletonOrThrow()
-                        .toType(DataType.INT64, false)
-                        .oneHot((int) classes, logp.getDataType())
-                        .mul(1f - smoothing)
-                        .add(smoothing / classes);
+        NDArray y = labels.singletonOrThrow();
+        NDArray hard = y.getShape().dimension() == logits.getShape().dimension()
+                ? y.toType(logp.getDataType(), false)
+                : y.toType(DataType.INT64, false).oneHot((int) classes, logp.getDataType());
+        NDArray target = hard.mul(1f - smoothing).add(smoothing / classes);
         return target.mul(logp).sum(new int[] {-1}).neg().mean();
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks; each measures the variants it compares side by side in one run and prints their ratio.",
-        subcommands = {SparseStepBench.class, TokenBenchCommand.class, TrainStepBenchCommand.class, CompactBenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SparseStepBench.class, TokenBenchCommand.class, TrainStepBenchCommand.class, CompactBenchCommand.class, DataBenchCommand.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = "Train several methods at a matched parameter budget on the same data and seed, one after the"
                 + " other, and write OUT/compare.md, OUT/compare.csv, OUT/accuracy-vs-macs.png, the page OUT/compare.html"
-                + " and every method's run folder OUT/<method>/. A method that fails is recorded with its reason and the others continue.")
+                + " and every method's run folder OUT/<method>/ (OUT/<method>/seed-S/ with --seeds). A method that fails is recorded with its reason and the others continue.")
 final class CompareCommand implements Callable<Integer> {
 
     private final TrainRecipe d = TrainRecipe.defaults();
@@ -71,6 +71,12 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of every method's initialisation and data order (default: ${DEFAULT-VALUE}).")
     long seed = d.seed();
 
+    @Option(names = "--augment", paramLabel = "PRESET", description = "Augmentation preset of every method: deit, cifar or none (default: the dataset's; see train --augment).")
+    String augment;
+
+    @Option(names = "--seeds", paramLabel = "N", description = "Train every method with N seeds, --seed, --seed + 1, …, each into OUT/<method>/seed-S/, and give the test accuracy as mean ± sample standard deviation (table, CSV, JSON, error bars on the chart; default: ${DEFAULT-VALUE}).")
+    int seeds = 1;
+
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder for the table, CSV, chart and run folders; it must be new or empty.")
     Path out;
 
@@ -99,6 +105,8 @@ final class CompareCommand implements Callable<Integer> {
                 .batchSize(batchSize)
                 .maxBatches(maxBatches)
                 .seed(seed)
+                .seeds(seeds)
+                .augment(augment)
                 .out(out)
                 .device(dev)
                 .progress(quiet ? null : System.err)
@@ -134,9 +142,12 @@ final class CompareCommand implements Callable<Integer> {
     private Map<String, Object> recipe(BudgetedMethod method, TrainRecipe recipe) {
         List<String> args = new ArrayList<>(List.of("--method", method.name(), "--model", model, "--dataset", dataset,
                 "--epochs", Integer.toString(epochs), "--batch-size", Integer.toString(batchSize), "--max-batches",
-                Integer.toString(maxBatches), "--seed", Long.toString(seed), "--out", recipe.out()));
+                Integer.toString(maxBatches), "--seed", Long.toString(recipe.seed()), "--out", recipe.out()));
         if (data != null) {
             args.addAll(List.of("--data", data.toString()));
+        }
+        if (augment != null) {
+            args.addAll(List.of("--augment", augment));
         }
         if (device != null) {
             args.addAll(List.of("--device", device));
@@ -155,8 +166,8 @@ final class CompareCommand implements Callable<Integer> {
     static boolean chart(ComparisonTable table, Path png) throws IOException {
         List<Charts.RunPoint> points = new ArrayList<>();
         for (ComparisonTable.Row r : table.rows()) {
-            if (r.ok() && Double.isFinite(r.result().testAccuracy())) {
-                points.add(new Charts.RunPoint(r.method(), r.result().macs(), r.result().testAccuracy()));
+            if (r.ok() && Double.isFinite(r.accuracy().mean())) {
+                points.add(new Charts.RunPoint(r.method(), r.result().macs(), r.accuracy().mean(), r.accuracy().std()));
             }
         }
         if (points.isEmpty()) {

@@ -36,7 +36,7 @@ public final class RecipeFile {
     static final Set<String> NOT_IN_FILE = Set.of("help", "help-all", "version", "config");
 
     /** Options that say how a run is shown or where it goes, not what it computes. */
-    static final Set<String> NOT_RECIPE = Set.of("help", "help-all", "version", "config", "json", "quiet", "out", "resume");
+    static final Set<String> NOT_RECIPE = Set.of("help", "help-all", "version", "config", "json", "quiet", "out", "resume", "seeds");
 
     private RecipeFile() {}
 

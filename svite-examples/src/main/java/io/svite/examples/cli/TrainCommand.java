@@ -14,6 +14,8 @@ import io.svite.models.methods.SspMethod;
 import io.svite.models.methods.SviteMethod;
 import io.svite.models.methods.TrainRecipe;
 import io.svite.models.methods.TrainingMethod;
+import io.svite.models.run.SeedSummary;
+import io.svite.models.run.SeedSweep;
 import io.svite.models.run.TrainReport;
 import io.svite.models.run.TrainResult;
 import io.svite.models.run.TrainingRun;
@@ -78,8 +80,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--drop-path", paramLabel = "RATE", description = "Stochastic-depth rate (default: the preset's).")
     Double dropPath;
 
+    @Option(names = "--augment", paramLabel = "PRESET", description = "Augmentation of the training images: deit (random resized crop, flip, RandAugment 2/9, random erasing 0.25, Mixup 0.8 / CutMix 1.0), cifar (padded random crop, flip, RandAugment 2/9, erasing, Mixup/CutMix) or none (default: cifar for cifar10, deit for folder, none for fashion-mnist and synthetic).")
+    String augment;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation and data order (default: ${DEFAULT-VALUE}).")
     long seed = d.seed();
+
+    @Option(names = "--seeds", paramLabel = "N", description = "Train N times, with seeds --seed, --seed + 1, …, --seed + N − 1 (with --out each into DIR/seed-S/), and print every seed's test accuracy and their mean ± sample standard deviation (default: none, one run with --seed).")
+    Integer seeds;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder for the model, recipe, metrics and report (default: none).")
     Path out;
@@ -152,6 +160,11 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().usage(System.out);
             return 0;
         }
+        if (seeds != null) {
+            SeedSummary summary = executeSeeds();
+            System.out.print(json ? summary.json() + "\n" : summary.text());
+            return 0;
+        }
         TrainResult result = execute();
         System.out.print(json ? TrainReport.jsonText(result) + "\n" : TrainReport.text(result));
         return 0;
@@ -169,23 +182,7 @@ final class TrainCommand implements Callable<Integer> {
             checkResumeOptions();
             out = resume;
         }
-        TrainRecipe recipe =
-                new TrainRecipe(
-                        model,
-                        dataset,
-                        data == null ? null : data.toString(),
-                        epochs,
-                        batchSize,
-                        maxBatches,
-                        learningRate,
-                        minLearningRate,
-                        weightDecay,
-                        warmupEpochs,
-                        labelSmoothing,
-                        dropPath == null ? -1 : dropPath,
-                        seed,
-                        out == null ? null : out.toString(),
-                        tokens.selection());
+        TrainRecipe recipe = recipe();
         TrainingMethod trainingMethod = method(recipe);
         DeiTConfig.preset(recipe.model()); // fail on an unknown model before loading any data
         Device dev = Conversions.device(device);
@@ -207,6 +204,58 @@ final class TrainCommand implements Callable<Integer> {
             throw new TrainingStoppedException(
                     e.getMessage() + "; 'svite train --resume " + out + "' continues from the newest checkpoint in it");
         }
+    }
+
+    /**
+     * Runs the training of {@code --seeds}: once per seed, each into {@code OUT/seed-S} with a
+     * folder, whose {@code recipe.json} is that seed's single run.
+     *
+     * @return every seed's result
+     * @throws Exception for bad options (IllegalArgumentException), data or file errors
+     */
+    SeedSummary executeSeeds() throws Exception {
+        if (resume != null) {
+            throw new IllegalArgumentException("--seeds cannot be given with --resume: resume each seed's folder"
+                    + " DIR/seed-S on its own");
+        }
+        if (checkpointEvery != null || keepCheckpoints != null) {
+            throw new IllegalArgumentException("--checkpoint-every and --keep-checkpoints cannot be given with --seeds");
+        }
+        SeedSweep.seeds(seed, seeds);
+        TrainRecipe recipe = recipe();
+        method(recipe); // every option checked before the first seed trains
+        DeiTConfig.preset(recipe.model());
+        Device dev = Conversions.device(device);
+        long first = seed;
+        try {
+            return SeedSweep.run(recipe, seeds, this::method, dev, quiet ? null : System.err, out, r -> {
+                seed = r.seed(); // the seed's recipe.json records its own seed
+                return RecipeFile.effective(spec);
+            });
+        } finally {
+            seed = first;
+        }
+    }
+
+    /** The recipe of the options. */
+    private TrainRecipe recipe() {
+        return new TrainRecipe(
+                        model,
+                        dataset,
+                        data == null ? null : data.toString(),
+                        epochs,
+                        batchSize,
+                        maxBatches,
+                        learningRate,
+                        minLearningRate,
+                        weightDecay,
+                        warmupEpochs,
+                        labelSmoothing,
+                        dropPath == null ? -1 : dropPath,
+                        seed,
+                        out == null ? null : out.toString(),
+                        tokens.selection(),
+                        augment);
     }
 
     /**

@@ -21,9 +21,9 @@ final class TrainHelp {
 
     /** Every option of {@code svite train}, each in exactly one section (a test checks it). */
     static final List<Section> SECTIONS = List.of(
-            new Section("Data and model", true, List.of("--method", "--model", "--dataset", "--data", "--device")),
+            new Section("Data and model", true, List.of("--method", "--model", "--dataset", "--data", "--augment", "--device")),
             new Section("Optimisation", true, List.of("--epochs", "--batch-size", "--max-batches", "--lr", "--min-lr",
-                    "--weight-decay", "--warmup-epochs", "--label-smoothing", "--drop-path", "--seed")),
+                    "--weight-decay", "--warmup-epochs", "--label-smoothing", "--drop-path", "--seed", "--seeds")),
             new Section("Run folder and resume", true, List.of("--out", "--resume", "--config", "--checkpoint-every",
                     "--keep-checkpoints")),
             new Section("Output and help", true, List.of("--json", "--quiet", "--help", "--help-all", "--version")),

@@ -42,9 +42,22 @@ public final class Charts {
      *
      * @param label the run's name (method, budget)
      * @param macs multiply-accumulates per image
-     * @param accuracy test accuracy in [0, 1]
+     * @param accuracy test accuracy in [0, 1] (the mean over seeds)
+     * @param accuracyStd its standard deviation over seeds, drawn as an error bar when above 0
      */
-    public record RunPoint(String label, double macs, double accuracy) {}
+    public record RunPoint(String label, double macs, double accuracy, double accuracyStd) {
+
+        /**
+         * A point without a spread (one run).
+         *
+         * @param label the legend's name
+         * @param macs multiply-accumulates per image
+         * @param accuracy test accuracy in [0, 1]
+         */
+        public RunPoint(String label, double macs, double accuracy) {
+            this(label, macs, accuracy, 0);
+        }
+    }
 
     /**
      * Draws loss and accuracies per epoch (loss on the left chart, accuracies on the right one,
@@ -139,7 +152,8 @@ public final class Charts {
     }
 
     /**
-     * Draws test accuracy against multiply-accumulates, one labelled marker per run.
+     * Draws test accuracy against multiply-accumulates, one labelled marker per run, with an error
+     * bar of ± one standard deviation where a run has one.
      *
      * @param runs the runs; at least one
      * @param png the file to write
@@ -154,8 +168,8 @@ public final class Charts {
         chart.getStyler().setMarkerSize(10);
         // MACs from 0, so savings show as distances; accuracy with a margin, so equal values still span an axis
         double maxMacs = runs.stream().mapToDouble(RunPoint::macs).max().orElse(1) / 1e6;
-        double lo = runs.stream().mapToDouble(RunPoint::accuracy).min().orElse(0) * 100;
-        double hi = runs.stream().mapToDouble(RunPoint::accuracy).max().orElse(1) * 100;
+        double lo = runs.stream().mapToDouble(r -> r.accuracy() - r.accuracyStd()).min().orElse(0) * 100;
+        double hi = runs.stream().mapToDouble(r -> r.accuracy() + r.accuracyStd()).max().orElse(1) * 100;
         chart.getStyler().setXAxisMin(0.0);
         chart.getStyler().setXAxisMax(maxMacs * 1.1);
         chart.getStyler().setYAxisMin(Math.max(0, lo - 2));
@@ -163,8 +177,11 @@ public final class Charts {
         chart.getStyler().setXAxisDecimalPattern("#,##0.#");
         chart.getStyler().setYAxisDecimalPattern("0.#");
         for (RunPoint r : runs) {
-            XYSeries s = chart.addSeries(uniqueName(chart, r.label()), new double[] {r.macs() / 1e6},
-                    new double[] {100 * r.accuracy()});
+            XYSeries s = r.accuracyStd() > 0
+                    ? chart.addSeries(uniqueName(chart, r.label()), new double[] {r.macs() / 1e6},
+                            new double[] {100 * r.accuracy()}, new double[] {100 * r.accuracyStd()})
+                    : chart.addSeries(uniqueName(chart, r.label()), new double[] {r.macs() / 1e6},
+                            new double[] {100 * r.accuracy()});
             s.setMarker(SeriesMarkers.CIRCLE);
         }
         save(chart, png);

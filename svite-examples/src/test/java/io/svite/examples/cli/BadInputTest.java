@@ -56,6 +56,11 @@ class BadInputTest {
         return a.toArray(new String[0]);
     }
 
+    private static void writePng(Path file) throws IOException {
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", file.toFile());
+    }
+
     static Stream<Case> cases() throws IOException {
         Path badMnist = Files.createDirectories(dir.resolve("bad-mnist"));
         for (String f : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -72,6 +77,12 @@ class BadInputTest {
         Path noClasses = Files.createDirectories(dir.resolve("no-classes"));
         Files.writeString(noClasses.resolve("readme.txt"), "no class folders here");
         Path malformedConfig = Files.writeString(dir.resolve("malformed.yaml"), "epochs: [1, 2\n");
+        Path oneClass = Files.createDirectories(dir.resolve("one-class/cats"));
+        writePng(oneClass.resolve("0.png"));
+        Path brokenImage = dir.resolve("broken-image");
+        writePng(Files.createDirectories(brokenImage.resolve("cats")).resolve("0.png"));
+        writePng(Files.createDirectories(brokenImage.resolve("dogs")).resolve("0.png"));
+        Files.writeString(brokenImage.resolve("dogs/1.jpg"), "this is not a JPEG");
         return Stream.of(
                 usage("sparsity above 1", "sparsity must be in [0, 1), got 1.5", quick("--method", "svite", "--sparsity", "1.5")),
                 usage("sparsity of 1", "sparsity must be in [0, 1), got 1.0", quick("--method", "svite", "--sparsity", "1")),
@@ -108,6 +119,12 @@ class BadInputTest {
                         "--out", "OUT"),
                 usage("image folder without class folders", "needs one sub-folder of images per class",
                         "--dataset", "folder", "--data", noClasses.toString(), "--out", "OUT"),
+                usage("unknown augmentation preset", "unknown augmentation preset 'heavy'; known: deit, cifar, none",
+                        quick("--augment", "heavy")),
+                usage("image folder with one class", "needs one sub-folder of images per class (at least 2), found 1",
+                        "--dataset", "folder", "--data", oneClass.getParent().toString(), "--out", "OUT"),
+                usage("unreadable image", "cannot read image " + brokenImage.resolve("dogs/1.jpg") + ": not a JPEG or PNG file",
+                        "--dataset", "folder", "--data", brokenImage.toString(), "--out", "OUT"),
                 usage("malformed recipe file", "is not valid YAML or JSON", "--config", malformedConfig.toString(), "--out", "OUT"),
                 usage("zero checkpoint interval", "--checkpoint-every must be >= 1 step", quick("--checkpoint-every", "0")),
                 usage("negative checkpoint interval", "--checkpoint-every must be >= 1 step", quick("--checkpoint-every", "-2")),

@@ -40,6 +40,31 @@ class TrainCommandTest {
     }
 
     @Test
+    void seedsTrainOnceEachIntoTheirOwnFolderAndPrintTheMeanAndSpreadOfTheirAccuracies() throws Exception {
+        Path out = dir.resolve("seeds");
+        String[] r =
+                run("train", "--dataset", "synthetic", "--epochs", "1", "--max-batches", "2", "--batch-size", "16",
+                        "--seed", "5", "--seeds", "2", "--out", out.toString(), "--json", "--quiet");
+        assertEquals("0", r[0], r[2]);
+        JsonObject summary = JsonParser.parseString(r[1]).getAsJsonObject();
+        double a = summary.getAsJsonArray("seeds").get(0).getAsJsonObject().get("testAccuracy").getAsDouble();
+        double b = summary.getAsJsonArray("seeds").get(1).getAsJsonObject().get("testAccuracy").getAsDouble();
+        assertEquals((a + b) / 2, summary.get("testAccuracyMean").getAsDouble(), 1e-12);
+        assertEquals(Math.abs(a - b) / Math.sqrt(2), summary.get("testAccuracyStd").getAsDouble(), 1e-12);
+        for (int seed : new int[] {5, 6}) {
+            Path run = out.resolve("seed-" + seed);
+            JsonObject report = JsonParser.parseString(Files.readString(run.resolve("report.json"))).getAsJsonObject();
+            assertEquals(seed == 5 ? a : b, report.get("testAccuracy").getAsDouble());
+            JsonObject recipe = JsonParser.parseString(Files.readString(run.resolve("recipe.json"))).getAsJsonObject();
+            assertEquals(seed, recipe.get("seed").getAsInt(), "each folder repeats its own seed with --config");
+            assertTrue(!recipe.has("seeds"), recipe.toString());
+        }
+        String[] bad = run("train", "--dataset", "synthetic", "--seeds", "0", "--quiet");
+        assertEquals("2", bad[0]);
+        assertEquals("svite: --seeds must be >= 1, got 0", bad[2].strip());
+    }
+
+    @Test
     void trainsTwoBatchesAndWritesTheRunFolder() throws Exception {
         Path out = dir.resolve("run");
         String[] r =

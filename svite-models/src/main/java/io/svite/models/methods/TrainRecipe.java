@@ -1,5 +1,6 @@
 package io.svite.models.methods;
 
+import io.svite.core.augment.Augmentation;
 import io.svite.models.tokens.TokenSelection;
 
 /**
@@ -28,6 +29,8 @@ import io.svite.models.tokens.TokenSelection;
  * @param seed seed of initialisation and data order
  * @param out the run folder, or null to write nothing
  * @param tokens token selection (SViTE+), or null to keep every patch
+ * @param augment the augmentation preset ({@code deit}, {@code cifar}, {@code none}), or null for
+ *     the dataset's default ({@link Augmentation#defaultFor})
  */
 public record TrainRecipe(
         String model,
@@ -44,7 +47,8 @@ public record TrainRecipe(
         double dropPath,
         long seed,
         String out,
-        TokenSelection tokens) {
+        TokenSelection tokens,
+        String augment) {
 
     /** Checks every value and names the bad one. */
     public TrainRecipe {
@@ -59,6 +63,56 @@ public record TrainRecipe(
                 "warm-up epochs must be in [0, epochs), got " + warmupEpochs);
         require(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing must be in [0, 1), got " + labelSmoothing);
         require(dropPath < 1, "drop-path rate must be < 1, got " + dropPath);
+        if (augment != null) {
+            Augmentation.preset(augment);
+        }
+    }
+
+    /**
+     * A recipe with the dataset's default augmentation.
+     *
+     * @param model a DeiT preset name
+     * @param dataset the dataset kind
+     * @param data the dataset folder, or null
+     * @param epochs passes over the training set
+     * @param batchSize images per step
+     * @param maxBatches batches per epoch, 0 for all
+     * @param learningRate peak learning rate
+     * @param minLearningRate final learning rate
+     * @param weightDecay AdamW weight decay
+     * @param warmupEpochs warm-up epochs
+     * @param labelSmoothing label smoothing ε
+     * @param dropPath drop-path rate, negative for the preset's
+     * @param seed the seed
+     * @param out the run folder, or null
+     * @param tokens token selection, or null
+     */
+    public TrainRecipe(String model, String dataset, String data, int epochs, int batchSize, int maxBatches,
+            double learningRate, double minLearningRate, double weightDecay, double warmupEpochs, double labelSmoothing,
+            double dropPath, long seed, String out, TokenSelection tokens) {
+        this(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate, weightDecay,
+                warmupEpochs, labelSmoothing, dropPath, seed, out, tokens, null);
+    }
+
+    /**
+     * The augmentation of the training split: the preset named by {@link #augment()}, or the
+     * dataset's default.
+     *
+     * @return the augmentation
+     */
+    public Augmentation augmentation() {
+        return augment == null ? Augmentation.defaultFor(dataset) : Augmentation.preset(augment);
+    }
+
+    /**
+     * This recipe with an augmentation preset.
+     *
+     * @param preset {@code deit}, {@code cifar}, {@code none}, or null for the dataset's default
+     * @return the new recipe
+     */
+    public TrainRecipe withAugment(String preset) {
+        return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, out, tokens, preset);
     }
 
     /**
@@ -106,7 +160,29 @@ public record TrainRecipe(
      */
     public TrainRecipe withTokens(TokenSelection selection) {
         return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
-                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, out, selection);
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, out, selection, augment);
+    }
+
+    /**
+     * This recipe with another seed of initialisation, data order and augmentation.
+     *
+     * @param newSeed the seed
+     * @return the new recipe
+     */
+    public TrainRecipe withSeed(long newSeed) {
+        return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, newSeed, out, tokens, augment);
+    }
+
+    /**
+     * This recipe with another run folder.
+     *
+     * @param folder the run folder, or null to write nothing
+     * @return the new recipe
+     */
+    public TrainRecipe withOut(String folder) {
+        return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, folder, tokens, augment);
     }
 
     /**

@@ -15,18 +15,16 @@ import ai.djl.engine.Engine;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /**
- * Trains several methods one after the other at one parameter budget, on the same data and seed,
- * each into its own run folder {@code OUT/<method>/}, and keeps a table of what each achieved.
+ * Trains several methods one after the other at one parameter budget, on the same data and seeds,
+ * each into its own run folder {@code OUT/<method>/} (with several seeds {@code
+ * OUT/<method>/seed-s/}), and keeps a table of what each achieved: with several seeds the test
+ * accuracy's mean ± standard deviation.
  *
  * <pre>{@code
  * ComparisonTable table = Comparison.builder()
@@ -110,11 +108,11 @@ public final class Comparison {
      * @throws IOException if the table cannot be written
      */
     public ComparisonTable run() throws IOException {
-        checkMethods(b.methods);
+        ComparisonChecks.methods(b.methods);
         Methods.checkBudget(b.budget);
         DeiTConfig dense = DeiTConfig.preset(b.model);
         ImageDatasets.checkKind(b.dataset);
-        refuseUsedFolder(b.out);
+        ComparisonChecks.newOrEmpty(b.out);
         List<List<String>> options = new ArrayList<>();
         for (String m : b.methods) {
             options.add(Methods.optionsAt(m, b.budget, dense));
@@ -126,12 +124,18 @@ public final class Comparison {
 
     private ComparisonTable runAll(List<List<String>> options, DeiTConfig dense) throws IOException {
         RunFolder folder = RunFolder.create(b.out);
-        ComparisonTable table = new ComparisonTable(b.model, b.dataset, b.budget, b.epochs, b.seed,
+        List<Long> seeds = SeedSweep.seeds(b.seed, b.seeds);
+        ComparisonTable table = new ComparisonTable(b.model, b.dataset, b.budget, b.epochs, seeds,
                 Methods.structuredAt(dense, b.budget).toString());
         for (int i = 0; i < b.methods.size(); i++) {
             String m = b.methods.get(i);
             b.listener.starting(m, i + 1, b.methods.size(), options.get(i));
-            ComparisonTable.Row row = train(m, options.get(i), dense);
+            List<SeedRun> runs = new ArrayList<>();
+            for (long seed : seeds) {
+                Path dir = seeds.size() == 1 ? b.out.resolve(m) : b.out.resolve(m).resolve("seed-" + seed);
+                runs.add(train(m, seed, dir, dense));
+            }
+            ComparisonTable.Row row = new ComparisonTable.Row(m, options.get(i), runs);
             table.add(row);
             folder.writeAtomically("compare.csv", table.csv());
             folder.writeAtomically("compare.md", table.markdown());
@@ -140,54 +144,23 @@ public final class Comparison {
         return table;
     }
 
-    /** One method's run into {@code OUT/<method>}; a failure is a row with its reason. */
-    private ComparisonTable.Row train(String method, List<String> options, DeiTConfig dense) {
+    /** One method's run for one seed into its folder; a failure is a run with its reason. */
+    private SeedRun train(String method, long seed, Path dir, DeiTConfig dense) {
         try {
             TrainRecipe d = TrainRecipe.defaults();
             TrainRecipe recipe = new TrainRecipe(b.model, b.dataset, b.data == null ? null : b.data.toString(), b.epochs,
                     b.batchSize, b.maxBatches, d.learningRate(), d.minLearningRate(), d.weightDecay(), d.warmupEpochs(),
-                    d.labelSmoothing(), -1, b.seed, b.out.resolve(method).toString());
+                    d.labelSmoothing(), -1, seed, dir.toString(), null, b.augment);
             BudgetedMethod at = Methods.at(method, b.budget, dense, recipe);
             try (ImageData data = TrainingRun.openData(recipe)) {
                 TrainResult result = new TrainingRun(recipe, data, b.device, b.progress)
-                        .runInto(at.method(), b.out.resolve(method), CheckpointPolicy.defaults(),
-                                b.recipeOptions.of(at, recipe));
-                return new ComparisonTable.Row(method, options, result, null);
+                        .runInto(at.method(), dir, CheckpointPolicy.defaults(), b.recipeOptions.of(at, recipe));
+                return new SeedRun(seed, result, null);
             }
         } catch (TrainingStoppedException e) {
             throw e; // the JVM is shutting down: no further method starts
         } catch (Exception e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            return new ComparisonTable.Row(method, options, null, reason);
-        }
-    }
-
-    private static void checkMethods(List<String> methods) {
-        Set<String> seen = new HashSet<>();
-        for (String m : methods) {
-            if (!Methods.names().contains(m)) {
-                throw new IllegalArgumentException(
-                        "unknown method '" + m + "' in --methods; known: " + String.join(", ", Methods.names()));
-            }
-            if (!seen.add(m)) {
-                throw new IllegalArgumentException("--methods names " + m + " twice");
-            }
-        }
-    }
-
-    private static void refuseUsedFolder(Path dir) throws IOException {
-        if (dir == null) {
-            throw new IllegalStateException("a comparison needs an output folder: set out(DIR)");
-        }
-        if (Files.isRegularFile(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file; give a new or empty folder");
-        }
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException("--out " + dir + " is not empty; give a new or empty folder");
-                }
-            }
+            return new SeedRun(seed, null, SeedRun.reason(e));
         }
     }
 
@@ -203,6 +176,8 @@ public final class Comparison {
         private int batchSize;
         private int maxBatches;
         private long seed;
+        private int seeds = 1;
+        private String augment;
         private Path out;
         private Device device;
         private PrintStream progress;
@@ -306,6 +281,34 @@ public final class Comparison {
          */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * How many seeds every method trains with: the seed of {@link #seed}, then the next ones
+         * (default 1). With more than one, seed s of a method runs into {@code OUT/<method>/seed-s/}
+         * and the table gives the test accuracy's mean ± standard deviation.
+         *
+         * @param n seeds, at least 1
+         * @return this builder
+         */
+        public Builder seeds(int n) {
+            SeedSweep.seeds(0, n);
+            this.seeds = n;
+            return this;
+        }
+
+        /**
+         * Every method's augmentation preset (default: the dataset's, {@code Augmentation.defaultFor}).
+         *
+         * @param preset {@code deit}, {@code cifar}, {@code none}, or null for the default
+         * @return this builder
+         */
+        public Builder augment(String preset) {
+            if (preset != null) {
+                io.svite.core.augment.Augmentation.preset(preset);
+            }
+            this.augment = preset;
             return this;
         }
 

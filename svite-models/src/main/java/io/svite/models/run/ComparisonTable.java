@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The result of a {@link Comparison}: one row per method, as a Markdown table ({@code compare.md}),
@@ -16,32 +17,77 @@ import java.util.Locale;
  */
 public final class ComparisonTable {
 
-    /** The CSV header; one row per method follows. */
+    /**
+     * The CSV header; one row per method follows. {@code test_accuracy} is the mean over the seeds
+     * that finished, {@code test_accuracy_std} their sample standard deviation, {@code
+     * test_accuracies} each seed's value separated by spaces, {@code train_seconds} the mean per run.
+     */
     public static final String CSV_HEADER =
-            "method,status,params,dense_params,macs,macs_saving,test_accuracy,train_seconds,options,error";
+            "method,status,params,dense_params,macs,macs_saving,test_accuracy,train_seconds,options,error,test_accuracy_std,seeds,test_accuracies";
 
     /**
-     * One method's row.
+     * One method's row: its run for every seed.
      *
      * @param method the method's name
      * @param options the {@code train} options that put it at the budget
-     * @param result the run's result, or null if it failed
-     * @param error the one-line reason it failed, or null
+     * @param runs one run per seed, in seed order (a method refused before training has one failed run)
      */
-    public record Row(String method, List<String> options, TrainResult result, String error) {
+    public record Row(String method, List<String> options, List<SeedRun> runs) {
 
-        /** Copies the options. */
+        /** Copies the lists. */
         public Row {
             options = List.copyOf(options);
+            runs = List.copyOf(runs);
         }
 
         /**
-         * Whether the method finished.
+         * Whether some seed finished.
          *
-         * @return true if it has a result
+         * @return true if a run has a result
          */
         public boolean ok() {
-            return result != null;
+            return result() != null;
+        }
+
+        /**
+         * The first finished seed's result (parameters and MACs are the same for every seed).
+         *
+         * @return the result, or null if every seed failed
+         */
+        public TrainResult result() {
+            return runs.stream().filter(SeedRun::ok).map(SeedRun::result).findFirst().orElse(null);
+        }
+
+        /**
+         * The first failed seed's reason.
+         *
+         * @return the one-line reason, or null if every seed finished
+         */
+        public String error() {
+            return runs.stream().filter(r -> !r.ok()).map(SeedRun::error).findFirst().orElse(null);
+        }
+
+        /**
+         * The seeds' runs with their statistics.
+         *
+         * @return the summary
+         */
+        public SeedSummary summary() {
+            return new SeedSummary(method, runs);
+        }
+
+        /**
+         * Test accuracy over the seeds that finished.
+         *
+         * @return mean ± standard deviation, or null if none finished
+         */
+        public SeedStats accuracy() {
+            return summary().accuracy();
+        }
+
+        private String status() {
+            long ok = runs.stream().filter(SeedRun::ok).count();
+            return ok == runs.size() ? "ok" : ok == 0 ? "failed" : "ok for " + ok + " of " + runs.size() + " seeds";
         }
     }
 
@@ -49,7 +95,7 @@ public final class ComparisonTable {
     private final String dataset;
     private final double budget;
     private final int epochs;
-    private final long seed;
+    private final List<Long> seeds;
     private final String structured;
     private final List<Row> rows = new ArrayList<>();
 
@@ -60,15 +106,15 @@ public final class ComparisonTable {
      * @param dataset the dataset's kind
      * @param budget the fraction of the dense model's prunable parameters kept
      * @param epochs every method's epochs
-     * @param seed every method's seed
+     * @param seeds every method's seeds
      * @param structured the head and neuron counts of the structured methods at the budget, in words
      */
-    public ComparisonTable(String model, String dataset, double budget, int epochs, long seed, String structured) {
+    public ComparisonTable(String model, String dataset, double budget, int epochs, List<Long> seeds, String structured) {
         this.model = model;
         this.dataset = dataset;
         this.budget = budget;
         this.epochs = epochs;
-        this.seed = seed;
+        this.seeds = List.copyOf(seeds);
         this.structured = structured;
     }
 
@@ -144,6 +190,11 @@ public final class ComparisonTable {
         return List.copyOf(rows);
     }
 
+    private String seedWords() {
+        return seeds.size() == 1 ? "seed " + seeds.get(0)
+                : seeds.size() + " seeds (" + seeds.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+    }
+
     /**
      * Comma-separated values, quoted where a field holds a comma or a quote.
      *
@@ -155,15 +206,19 @@ public final class ComparisonTable {
             TrainResult t = r.result();
             List<String> fields = new ArrayList<>();
             fields.add(r.method());
-            fields.add(r.ok() ? "ok" : "failed");
+            SeedStats acc = r.accuracy();
+            fields.add(r.status());
             fields.add(t == null ? "" : Long.toString(t.params()));
             fields.add(t == null ? "" : Long.toString(t.denseParams()));
             fields.add(t == null ? "" : Double.toString(t.macs()));
             fields.add(t == null ? "" : Double.toString(t.macsSaving()));
-            fields.add(t == null ? "" : Double.toString(t.testAccuracy()));
-            fields.add(t == null ? "" : String.format(Locale.ROOT, "%.3f", t.seconds()));
+            fields.add(acc == null ? "" : Double.toString(acc.mean()));
+            fields.add(t == null ? "" : String.format(Locale.ROOT, "%.3f", r.summary().meanSeconds()));
             fields.add(String.join(" ", r.options()));
             fields.add(r.error() == null ? "" : r.error());
+            fields.add(acc == null ? "" : Double.toString(acc.std()));
+            fields.add(acc == null ? "0" : Integer.toString(acc.n()));
+            fields.add(acc == null ? "" : acc.values().stream().map(String::valueOf).collect(Collectors.joining(" ")));
             List<String> quoted = new ArrayList<>();
             for (String f : fields) {
                 quoted.add(f.contains(",") || f.contains("\"") || f.contains("\n") ? "\"" + f.replace("\"", "\"\"") + "\"" : f);
@@ -181,8 +236,11 @@ public final class ComparisonTable {
     public String markdown() {
         StringBuilder sb = new StringBuilder();
         sb.append("# svite compare\n\n");
-        sb.append(String.format(Locale.ROOT, "%s on %s, %d epoch(s), seed %d, budget %s of the dense model's prunable"
-                + " parameters.%n%n", model, dataset, epochs, seed, budget));
+        sb.append(String.format(Locale.ROOT, "%s on %s, %d epoch(s), %s, budget %s of the dense model's prunable"
+                + " parameters.%n%n", model, dataset, epochs, seedWords(), budget));
+        if (seeds.size() > 1) {
+            sb.append("Test accuracy is the mean ± sample standard deviation over the seeds; train time is per run.\n\n");
+        }
         sb.append(String.format(Locale.ROOT, "Head and neuron budgets (s2vite, ssp): %s.%n%n", structured));
         sb.append("The options that put each method at the budget:\n\n");
         for (Row r : rows) {
@@ -198,9 +256,9 @@ public final class ComparisonTable {
                 sb.append(String.format(Locale.ROOT, "| %s | failed: %s | | | | | |%n", r.method(),
                         r.error().replace("|", "\\|")));
             } else {
-                sb.append(String.format(Locale.ROOT, "| %s | ok | %,d | %s | %.1f %% | %.2f %% | %.1f s |%n", r.method(),
-                        t.params(), CountFormat.human(t.macs()), 100 * t.macsSaving(), 100 * t.testAccuracy(),
-                        t.seconds()));
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %.1f %% | %s | %.1f s |%n", r.method(),
+                        r.status().replace("|", "\\|"), t.params(), CountFormat.human(t.macs()), 100 * t.macsSaving(),
+                        r.accuracy().percent(), r.summary().meanSeconds()));
             }
         }
         return sb.toString();
@@ -217,13 +275,15 @@ public final class ComparisonTable {
         o.addProperty("dataset", dataset);
         o.addProperty("budget", budget);
         o.addProperty("epochs", epochs);
-        o.addProperty("seed", seed);
+        JsonArray seedArray = new JsonArray();
+        seeds.forEach(seedArray::add);
+        o.add("seeds", seedArray);
         o.addProperty("structured", structured);
         JsonArray arr = new JsonArray();
         for (Row r : rows) {
             JsonObject j = new JsonObject();
             j.addProperty("method", r.method());
-            j.addProperty("status", r.ok() ? "ok" : "failed");
+            j.addProperty("status", r.status());
             JsonArray options = new JsonArray();
             r.options().forEach(options::add);
             j.add("options", options);
@@ -233,11 +293,15 @@ public final class ComparisonTable {
                 j.addProperty("denseParams", t.denseParams());
                 j.addProperty("macs", t.macs());
                 j.addProperty("macsSaving", t.macsSaving());
-                j.addProperty("testAccuracy", t.testAccuracy());
-                j.addProperty("seconds", t.seconds());
-            } else {
+                SeedStats acc = r.accuracy();
+                j.addProperty("testAccuracy", acc.mean());
+                j.addProperty("testAccuracyStd", acc.std());
+                j.addProperty("seconds", r.summary().meanSeconds());
+            }
+            if (r.error() != null) {
                 j.addProperty("error", r.error());
             }
+            j.add("runs", r.summary().toJson().get("seeds"));
             arr.add(j);
         }
         o.add("rows", arr);

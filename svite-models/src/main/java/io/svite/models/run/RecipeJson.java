@@ -74,6 +74,9 @@ public final class RecipeJson {
             o.put("drop-path", recipe.dropPath());
         }
         o.put("seed", recipe.seed());
+        if (recipe.augment() != null) {
+            o.put("augment", recipe.augment());
+        }
         o.put("method", method.name());
         if (recipe.tokens() != null) {
             // the option's text, as the command line records it: a ratio has a decimal point, a count has none

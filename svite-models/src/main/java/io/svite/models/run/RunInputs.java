@@ -22,7 +22,7 @@ import java.io.PrintStream;
  * @param device the device
  * @param architecture the architecture the method asked for
  * @param sampler the training order (a function of seed and epoch, seekable for resume)
- * @param train the training split, batched in the sampler's order
+ * @param train the training split, batched in the sampler's order, with the recipe's augmentation
  * @param test the test split, batched in its fixed order
  * @param batchesPerEpoch optimizer steps per epoch (fewer with a batch limit)
  * @param progress where progress is shown
@@ -51,7 +51,7 @@ record RunInputs(
     static RunInputs of(TrainRecipe recipe, ImageData data, Device device, DeiTConfig architecture, PrintStream progressOut) {
         InputSpec input = new InputSpec(architecture.imageSize(), architecture.channels());
         SeededSampler sampler = new SeededSampler(recipe.batchSize(), true, recipe.seed());
-        RandomAccessDataset train = data.train(input, sampler);
+        RandomAccessDataset train = data.train(input, sampler, recipe.augmentation(), recipe.seed());
         RandomAccessDataset test = data.test(input, recipe.batchSize());
         long all = (train.size() + recipe.batchSize() - 1) / recipe.batchSize();
         long batchesPerEpoch = recipe.maxBatches() > 0 ? Math.min(all, recipe.maxBatches()) : all;

@@ -69,6 +69,30 @@ class ComparisonTest {
     }
 
     @Test
+    void withSeveralSeedsEveryMethodRunsOncePerSeedAndTheTableGivesMeanAndSpread() throws Exception {
+        Path out = dir.resolve("seeds");
+        ComparisonTable table = small(out).methods(List.of("dense")).seed(3).seeds(2).build().run();
+        ComparisonTable.Row dense = table.rows().get(0);
+        assertEquals(List.of(3L, 4L), dense.runs().stream().map(SeedRun::seed).toList());
+        double a = dense.runs().get(0).result().testAccuracy();
+        double b = dense.runs().get(1).result().testAccuracy();
+        assertEquals((a + b) / 2, dense.accuracy().mean(), 1e-12);
+        assertEquals(Math.abs(a - b) / Math.sqrt(2), dense.accuracy().std(), 1e-12);
+        for (long seed : new long[] {3, 4}) {
+            JsonObject recipe = JsonParser.parseString(
+                    Files.readString(out.resolve("dense/seed-" + seed + "/recipe.json"))).getAsJsonObject();
+            assertEquals(seed, recipe.get("seed").getAsLong(), "each seed's folder records its own seed");
+        }
+        String csv = Files.readString(out.resolve("compare.csv"));
+        assertTrue(csv.lines().skip(1).findFirst().orElseThrow().endsWith("," + dense.accuracy().std() + ",2," + a + " " + b),
+                csv);
+        assertTrue(table.markdown().contains("2 seeds (3, 4)"), table.markdown());
+        JsonObject json = JsonParser.parseString(table.json()).getAsJsonObject();
+        assertEquals(2, json.getAsJsonArray("rows").get(0).getAsJsonObject().getAsJsonArray("runs").size());
+        assertThrows(IllegalArgumentException.class, () -> small(out).seeds(0));
+    }
+
+    @Test
     void badSettingsAreRefusedBeforeAnythingIsWritten() {
         Path out = dir.resolve("none");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
