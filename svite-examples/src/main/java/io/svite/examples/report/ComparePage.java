@@ -31,8 +31,10 @@ public final class ComparePage {
      */
     public static void write(ComparisonTable table, Path chart, Path file) throws IOException {
         HtmlPage page = new HtmlPage("svite compare", String.format(Locale.ROOT,
-                "%s on %s, %d epoch(s), seed %d, budget %s of the dense model's prunable parameters", table.model(),
-                table.dataset(), table.epochs(), table.seed(), table.budget()));
+                "%s on %s, %d epoch(s), %s %s, budget %s of the dense model's prunable parameters", table.model(),
+                table.dataset(), table.epochs(), table.seeds().size() == 1 ? "seed" : "seeds",
+                table.seeds().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")),
+                table.budget()));
         page.h2("Methods at the budget", "methods");
         page.paragraph("Head and neuron budgets (s2vite, ssp): " + table.structured() + ".");
         List<List<String>> rows = new ArrayList<>();
@@ -45,8 +47,8 @@ public final class ComparePage {
                 rows.add(List.of(r.method(), "ok", String.format(Locale.ROOT, "%,d", t.params()),
                         String.format(Locale.ROOT, "%.2f M", t.macs() / 1e6),
                         String.format(Locale.ROOT, "%.1f %%", 100 * t.macsSaving()),
-                        String.format(Locale.ROOT, "%.2f %%", 100 * t.testAccuracy()),
-                        String.format(Locale.ROOT, "%.1f s", t.seconds()), options));
+                        r.accuracy().percent(),
+                        String.format(Locale.ROOT, "%.1f s", r.summary().meanSeconds()), options));
             }
         }
         page.table(List.of("method", "status", "non-zero params", "MACs / image", "MACs saving", "test accuracy",

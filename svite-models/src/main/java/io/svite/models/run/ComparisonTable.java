@@ -164,12 +164,12 @@ public final class ComparisonTable {
     }
 
     /**
-     * Every method's seed.
+     * Every method's seeds.
      *
-     * @return the seed
+     * @return the seeds, in the order they ran
      */
-    public long seed() {
-        return seed;
+    public List<Long> seeds() {
+        return seeds;
     }
 
     /**
