@@ -80,13 +80,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--drop-path", paramLabel = "RATE", description = "Stochastic-depth rate (default: the preset's).")
     Double dropPath;
 
-    @Option(names = "--augment", paramLabel = "PRESET", description = "Augmentation of the training images: deit (random resized crop, flip, RandAugment 2/9, random erasing 0.25, Mixup 0.8 / CutMix 1.0), cifar (padded random crop, flip, RandAugment 2/9, erasing, Mixup/CutMix) or none (default: cifar for cifar10, deit for folder, none for fashion-mnist and synthetic).")
+    @Option(names = "--augment", paramLabel = "PRESET", description = "Augmentation preset: deit, cifar or none, described in docs/design.md (default: cifar for cifar10, deit for folder, none otherwise).")
     String augment;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation and data order (default: ${DEFAULT-VALUE}).")
     long seed = d.seed();
 
-    @Option(names = "--seeds", paramLabel = "N", description = "Train N times, with seeds --seed, --seed + 1, …, --seed + N − 1 (with --out each into DIR/seed-S/), and print every seed's test accuracy and their mean ± sample standard deviation (default: none, one run with --seed).")
+    @Option(names = "--seeds", paramLabel = "N", description = "Train with seeds --seed … --seed + N − 1 (each into DIR/seed-S/); print mean ± std of the accuracy (default: none, one run).")
     Integer seeds;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder for the model, recipe, metrics and report (default: none).")

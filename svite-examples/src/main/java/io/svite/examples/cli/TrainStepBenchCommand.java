@@ -30,7 +30,7 @@ final class TrainStepBenchCommand implements Callable<Integer> {
 
     private final TrainStepBench.Settings d = TrainStepBench.Settings.defaults();
 
-    @Option(names = "--model", paramLabel = "NAME", split = ",", description = "DeiT presets, each measured on its own (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "NAME", split = ",", description = "DeiT presets, each measured on its own (default: deit-tiny,deit-small).")
     List<String> models = d.models();
 
     @Option(names = {"--batch-size", "--batch"}, paramLabel = "N", description = "Images per step (default: ${DEFAULT-VALUE}).")
