@@ -5,7 +5,6 @@ import io.svite.core.ndarray.Scalars;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -148,20 +147,15 @@ public final class GatedAttention extends AbstractBlock {
         NDArray merged = heads(read, Gates.rows(w, only.activeRows(), x), Gates.rows(bias, only.activeRows(), x),
                 Gates.rows(gate, only.active(), x), keyMask);
         NDArray y = Linear.linear(merged, Gates.columns(pw, only.activeCols(), x), pb).singletonOrThrow();
-        if (only.scoreInactive()) {
-            // every intermediate of the detached branch (the inactive heads' attention maps among
-            // them) lives in a scratch manager closed right here: autograd keeps only what the
-            // gate's gradient needs (the heads' outputs)
-            try (NDManager scratch = x.getManager().newSubManager()) {
-                NDArray in = Gates.into(read.stopGradient(), scratch);
+        if (only.scoreInactive()) { // the closed heads' attention maps are freed at once
+            y = Gates.plusDetachedBranch(y, read, in -> {
                 NDArray fixedW = Gates.onBatch(w.stopGradient(), in);
                 NDArray fixedB = Gates.onBatch(bias.stopGradient(), in);
                 NDArray fixedPw = Gates.onBatch(pw.stopGradient(), in);
                 NDArray scored = heads(in, Gates.rows(fixedW, only.inactiveRows(), in),
                         Gates.rows(fixedB, only.inactiveRows(), in), Gates.rows(gate, only.inactive(), in), keyMask);
-                NDArray term = scored.matMul(Gates.columns(fixedPw, only.inactiveCols(), in).transpose());
-                y = y.add(Gates.into(term, x.getManager()));
-            }
+                return scored.matMul(Gates.columns(fixedPw, only.inactiveCols(), in).transpose());
+            });
         }
         return y;
     }

@@ -108,11 +108,8 @@ public final class GatedMlp extends AbstractBlock {
                                 .singletonOrThrow())
                 .mul(Gates.rows(gate, only.active(), x));
         NDArray y = Linear.linear(h, Gates.columns(w2, only.active(), x), b2).singletonOrThrow();
-        if (only.scoreInactive()) {
-            // every intermediate of the detached branch lives in a scratch manager closed right
-            // here: autograd keeps only what the gate's gradient needs (the GELU output)
-            try (NDManager scratch = x.getManager().newSubManager()) {
-                NDArray in = Gates.into(read.stopGradient(), scratch);
+        if (only.scoreInactive()) { // autograd keeps only the GELU output, for the gates' gradient
+            y = Gates.plusDetachedBranch(y, read, in -> {
                 NDArray fixedW1 = Gates.onBatch(w1.stopGradient(), in);
                 NDArray fixedB1 = Gates.onBatch(b1.stopGradient(), in);
                 NDArray fixedW2 = Gates.onBatch(w2.stopGradient(), in);
@@ -121,9 +118,8 @@ public final class GatedMlp extends AbstractBlock {
                                                 Gates.rows(fixedB1, only.inactive(), in))
                                         .singletonOrThrow())
                         .mul(Gates.rows(gate, only.inactive(), in));
-                NDArray term = scored.matMul(Gates.columns(fixedW2, only.inactive(), in).transpose());
-                y = y.add(Gates.into(term, x.getManager()));
-            }
+                return scored.matMul(Gates.columns(fixedW2, only.inactive(), in).transpose());
+            });
         }
         return y;
     }

@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.ConstantInitializer;
 
+import java.util.function.UnaryOperator;
+
 /**
  * Builds the 0/1 gate parameters of the structured units (heads, MLP neurons).
  *
@@ -96,6 +98,24 @@ public final class Gates {
     static NDArray into(NDArray array, NDManager manager) {
         array.attach(manager);
         return array;
+    }
+
+    /**
+     * Adds to a block's output the closed units' term of a score pass: computed from the block's
+     * input cut from the graph, in a scratch manager closed before returning, so autograd keeps only
+     * what the gates' gradients need and DJL frees the rest at once instead of at the end of the step.
+     *
+     * @param y the active units' output (B, N, D)
+     * @param read the block's input (B, N, D′); the branch gets it detached, owned by the scratch
+     * @param branch computes the closed units' term (B, N, D) from the detached input; arrays it
+     *     derives from parameters belong on the input's manager ({@link #onBatch})
+     * @return y + the term
+     */
+    static NDArray plusDetachedBranch(NDArray y, NDArray read, UnaryOperator<NDArray> branch) {
+        try (NDManager scratch = y.getManager().newSubManager()) {
+            NDArray term = branch.apply(into(read.stopGradient(), scratch));
+            return y.add(into(term, y.getManager()));
+        }
     }
 
     /**
