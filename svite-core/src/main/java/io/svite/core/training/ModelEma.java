@@ -19,11 +19,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An exponential moving average of a model's parameters, kept on the device as a DJL listener:
  * {@code ema ← d·ema + (1 − d)·w} once per training batch, to be evaluated or saved in place of
- * the trained weights (DeiT evaluates such an average with d = 0.99996).
+ * the trained weights (DeiT evaluates such an average with d = 0.99996). Only trained parameters
+ * are averaged; frozen ones ({@code requiresGradient() == false}, such as S2ViTE's 0/1 gates) keep
+ * the model's live values, so an average never holds a fractional gate.
  *
  * <pre>{@code
  * ModelEma ema = ModelEma.of(0.999);
@@ -114,7 +118,7 @@ public final class ModelEma extends TrainingListenerAdapter implements Checkpoin
         manager = NDManager.newBaseManager(block.getParameters().valueAt(0).getArray().getDevice());
         average = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : block.getParameters()) {
-            if (p.getValue().isInitialized()) {
+            if (p.getValue().isInitialized() && p.getValue().requiresGradient()) {
                 NDArray w = p.getValue().getArray();
                 NDArray copy = staged != null && staged.containsKey(p.getKey()) ? staged.get(p.getKey()) : w.duplicate();
                 copy.attach(manager);
@@ -150,6 +154,61 @@ public final class ModelEma extends TrainingListenerAdapter implements Checkpoin
             try (NDArray held = w.duplicate()) {
                 w.set(new NDIndex("..."), a.toDevice(w.getDevice(), false));
                 a.set(new NDIndex("..."), held.toDevice(a.getDevice(), false));
+            }
+        }
+    }
+
+    /**
+     * Runs {@code use} with the average in the block, each averaged weight multiplied by its mask
+     * where {@code masks} gives one (the sparsity a model trains under also holds for its average),
+     * then puts the trained weights back, also when {@code use} throws. The average is not changed.
+     *
+     * <pre>{@code
+     * double acc = ema.withAverage(model.getBlock(), p -> masksOf(p), () -> evaluate(model));
+     * }</pre>
+     *
+     * @param block the trained block
+     * @param masks the 0/1 mask of a parameter, same shape, or null for none; may be null itself
+     * @param use what to do with the averaged model, e.g. evaluate it
+     * @param <T> the result's type
+     * @return what {@code use} returned
+     * @throws IllegalStateException before the first update
+     */
+    public <T> T withAverage(Block block, Function<Parameter, NDArray> masks, Supplier<T> use) {
+        if (average == null) {
+            throw new IllegalStateException("the average starts at the first training batch; nothing to evaluate yet");
+        }
+        try (NDManager held = manager.newSubManager()) {
+            Map<Parameter, NDArray> trained = new LinkedHashMap<>();
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                NDArray a = average.get(p.getKey());
+                if (a == null) {
+                    continue;
+                }
+                NDArray w = p.getValue().getArray();
+                NDArray copy = w.duplicate();
+                copy.attach(held);
+                trained.put(p.getValue(), copy);
+                NDArray mask = masks == null ? null : masks.apply(p.getValue());
+                NDArray maskHere = mask == null ? null : mask.toDevice(a.getDevice(), false);
+                try (NDArray value = maskHere == null ? a.duplicate() : a.mul(maskHere)) { // never a view of the average
+                    NDArray onWeight = value.toDevice(w.getDevice(), false);
+                    w.set(new NDIndex("..."), onWeight);
+                    if (onWeight != value) {
+                        onWeight.close();
+                    }
+                } finally {
+                    if (maskHere != null && maskHere != mask) {
+                        maskHere.close();
+                    }
+                }
+            }
+            try {
+                return use.get();
+            } finally {
+                for (Map.Entry<Parameter, NDArray> e : trained.entrySet()) {
+                    e.getKey().getArray().set(new NDIndex("..."), e.getValue());
+                }
             }
         }
     }

@@ -140,4 +140,49 @@ class ModelEmaTest {
         assertTrue(assertThrows(IllegalStateException.class, () -> ModelEma.of(0.5).swap(new SequentialBlock()))
                 .getMessage().contains("first training batch"));
     }
+
+    @Test
+    void withAverageEvaluatesTheMaskedAverageAndPutsTheTrainedWeightsBack() {
+        ModelEma ema = ModelEma.of(0.7);
+        try (Model m = model(); Trainer t = trainer(m, ema)) {
+            for (int i = 0; i < 3; i++) {
+                step(t, i);
+            }
+            ai.djl.nn.Parameter weight = m.getBlock().getParameters().valueAt(0);
+            String name = m.getBlock().getParameters().keys().get(0);
+            float[] trained = weight(t);
+            float[] average = ema.average(name).toFloatArray();
+            NDArray mask = t.getManager().create(new float[15]).reshape(3, 5);
+            mask.set(new ai.djl.ndarray.index.NDIndex("0:2"), 1f); // rows 0 and 1 kept, row 2 masked
+            long before = t.getManager().getManagedArrays().size();
+            float[] seen = ema.withAverage(m.getBlock(), p -> p == weight ? mask : null, () -> weight(t));
+            for (int j = 0; j < seen.length; j++) {
+                assertEquals(j < 10 ? average[j] : 0f, seen[j], 0f, "entry " + j);
+            }
+            assertArrayEquals(trained, weight(t), "the trained weights are back");
+            assertArrayEquals(average, ema.average(name).toFloatArray(), "the average is unchanged");
+            assertEquals(before, t.getManager().getManagedArrays().size(), "nothing left behind");
+            assertThrows(ArithmeticException.class, () -> ema.withAverage(m.getBlock(), null, () -> {
+                throw new ArithmeticException("evaluation failed");
+            }));
+            assertArrayEquals(trained, weight(t), "also after a failed evaluation");
+        }
+    }
+
+    @Test
+    void frozenParametersAreNotAveraged() {
+        ModelEma ema = ModelEma.of(0.5);
+        try (Model m = model(); Trainer t = trainer(m, ema)) {
+            ai.djl.nn.Parameter bias = m.getBlock().getParameters().valueAt(1);
+            bias.freeze(true); // as a gate is: no gradient, changed only by its engine
+            step(t, 0);
+            step(t, 1);
+            String biasName = m.getBlock().getParameters().keys().get(1);
+            assertEquals(null, ema.average(biasName), "a frozen parameter has no average");
+            assertTrue(ema.average(m.getBlock().getParameters().keys().get(0)) != null);
+            bias.getArray().set(new ai.djl.ndarray.index.NDIndex("..."), 7f);
+            float[] seen = ema.withAverage(m.getBlock(), null, () -> bias.getArray().toFloatArray());
+            assertArrayEquals(new float[] {7f, 7f, 7f}, seen, "it keeps its live value under the average");
+        }
+    }
 }

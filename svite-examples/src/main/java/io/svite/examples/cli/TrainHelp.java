@@ -30,6 +30,7 @@ final class TrainHelp {
             new Section("SViTE (--method svite)", false,
                     List.of("--sparsity", "--distribution", "--update-every", "--update-until", "--prune-fraction",
                             "--decay", "--mask-seed")),
+            new Section("Weight average (--ema)", false, List.of("--ema")),
             new Section("SViTE+ token selection (--tokens)", false, List.of("--tokens", "--scorer", "--tau")),
             new Section("S2ViTE (--method s2vite)", false,
                     List.of("--heads", "--neurons", "--structured-sparsity", "--structured-distribution",

@@ -86,7 +86,8 @@ class AugmentedResumeTest {
         assertEquals("svite: unknown augmentation preset 'heavy'; known: deit, cifar, none", r[2].strip());
     }
 
-    private static void copy(Path from, Path to) throws Exception {
+    /** Copies a run folder. */
+    static void copy(Path from, Path to) throws Exception {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : s.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
@@ -99,7 +100,8 @@ class AugmentedResumeTest {
         }
     }
 
-    private static void delete(Path p) throws Exception {
+    /** Deletes a file or folder, if it exists. */
+    static void delete(Path p) throws Exception {
         if (!Files.exists(p)) {
             return;
         }

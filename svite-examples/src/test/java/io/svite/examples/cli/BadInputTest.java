@@ -101,6 +101,7 @@ class BadInputTest {
                 usage("zero epochs", "epochs must be >= 1, got 0", "--dataset", "synthetic", "--epochs", "0", "--out", "OUT"),
                 usage("zero batch size", "batch size must be >= 1, got 0", "--dataset", "synthetic", "--batch-size", "0", "--out", "OUT"),
                 usage("label smoothing of 1", "label smoothing must be in [0, 1), got 1.0", quick("--label-smoothing", "1")),
+                usage("EMA decay of 1", "EMA decay must be in [0, 1) (0 = no average), got 1.0", quick("--ema", "1")),
                 usage("drop-path of 1", "drop-path rate must be < 1, got 1.0", quick("--drop-path", "1")),
                 usage("token ratio of 0", "token keep ratio must be in (0, 1], got 0.0", quick("--tokens", "0.0")),
                 usage("token count of 0", "kept patch count must be >= 1, got 0", quick("--tokens", "0")),

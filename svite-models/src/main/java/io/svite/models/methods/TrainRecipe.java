@@ -31,6 +31,8 @@ import io.svite.models.tokens.TokenSelection;
  * @param tokens token selection (SViTE+), or null to keep every patch
  * @param augment the augmentation preset ({@code deit}, {@code cifar}, {@code none}), or null for
  *     the dataset's default ({@link Augmentation#defaultFor})
+ * @param ema decay d of a moving average of the weights evaluated beside them after every epoch
+ *     ({@link io.svite.core.training.ModelEma}), in [0, 1); 0 for none
  */
 public record TrainRecipe(
         String model,
@@ -48,7 +50,8 @@ public record TrainRecipe(
         long seed,
         String out,
         TokenSelection tokens,
-        String augment) {
+        String augment,
+        double ema) {
 
     /** Checks every value and names the bad one. */
     public TrainRecipe {
@@ -66,6 +69,34 @@ public record TrainRecipe(
         if (augment != null) {
             Augmentation.preset(augment);
         }
+        require(ema >= 0 && ema < 1, "EMA decay must be in [0, 1) (0 = no average), got " + ema);
+    }
+
+    /**
+     * A recipe without a moving average of the weights.
+     *
+     * @param model a DeiT preset name
+     * @param dataset the dataset kind
+     * @param data the dataset folder, or null
+     * @param epochs passes over the training set
+     * @param batchSize images per step
+     * @param maxBatches batches per epoch, 0 for all
+     * @param learningRate peak learning rate
+     * @param minLearningRate final learning rate
+     * @param weightDecay AdamW weight decay
+     * @param warmupEpochs warm-up epochs
+     * @param labelSmoothing label smoothing ε
+     * @param dropPath drop-path rate, negative for the preset's
+     * @param seed the seed
+     * @param out the run folder, or null
+     * @param tokens token selection, or null
+     * @param augment the augmentation preset, or null for the dataset's
+     */
+    public TrainRecipe(String model, String dataset, String data, int epochs, int batchSize, int maxBatches,
+            double learningRate, double minLearningRate, double weightDecay, double warmupEpochs, double labelSmoothing,
+            double dropPath, long seed, String out, TokenSelection tokens, String augment) {
+        this(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate, weightDecay,
+                warmupEpochs, labelSmoothing, dropPath, seed, out, tokens, augment, 0);
     }
 
     /**
@@ -112,7 +143,18 @@ public record TrainRecipe(
      */
     public TrainRecipe withAugment(String preset) {
         return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
-                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, out, tokens, preset);
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, out, tokens, preset, ema);
+    }
+
+    /**
+     * This recipe with a moving average of the weights, evaluated beside them after every epoch.
+     *
+     * @param decay d in [0, 1), 0 for none
+     * @return the new recipe
+     */
+    public TrainRecipe withEma(double decay) {
+        return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, out, tokens, augment, decay);
     }
 
     /**
@@ -160,7 +202,7 @@ public record TrainRecipe(
      */
     public TrainRecipe withTokens(TokenSelection selection) {
         return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
-                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, out, selection, augment);
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, out, selection, augment, ema);
     }
 
     /**
@@ -171,7 +213,7 @@ public record TrainRecipe(
      */
     public TrainRecipe withSeed(long newSeed) {
         return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
-                weightDecay, warmupEpochs, labelSmoothing, dropPath, newSeed, out, tokens, augment);
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, newSeed, out, tokens, augment, ema);
     }
 
     /**
@@ -182,7 +224,7 @@ public record TrainRecipe(
      */
     public TrainRecipe withOut(String folder) {
         return new TrainRecipe(model, dataset, data, epochs, batchSize, maxBatches, learningRate, minLearningRate,
-                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, folder, tokens, augment);
+                weightDecay, warmupEpochs, labelSmoothing, dropPath, seed, folder, tokens, augment, ema);
     }
 
     /**

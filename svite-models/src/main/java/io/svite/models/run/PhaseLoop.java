@@ -1,6 +1,8 @@
 package io.svite.models.run;
 
 import io.svite.core.engine.EngineListener;
+import io.svite.core.engine.MaskedTensor;
+import io.svite.core.engine.SparseEngine;
 import io.svite.core.optimizer.Optimizers;
 import io.svite.core.optimizer.StatefulOptimizer;
 import io.svite.core.resume.CheckpointListener;
@@ -9,6 +11,7 @@ import io.svite.core.training.DeviceAccumulator;
 import io.svite.core.training.EpochMetrics;
 import io.svite.core.training.LabelSmoothingLoss;
 import io.svite.core.training.LearningRates;
+import io.svite.core.training.ModelEma;
 import io.svite.core.training.ProgressPrinter;
 import io.svite.core.training.StepSeeds;
 import io.svite.models.deit.DeiT;
@@ -21,6 +24,7 @@ import io.svite.models.tokens.TokenSnapshots;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingConfig;
@@ -36,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Trains the phases of a run, one after the other: the shared configuration of each phase (the
@@ -109,6 +114,10 @@ final class PhaseLoop {
                 base.addTrainingListeners(TemperatureListener.of(steps));
             }
             PhaseState run = new PhaseState(phaseIndex, phase, model, optimizer);
+            if (recipe.ema() > 0) {
+                run.ema = ModelEma.of(recipe.ema()); // a listener of the configuration: checkpointed with it
+                base.addTrainingListeners(run.ema);
+            }
             run.start = ledger.globalStep() - (at == null ? 0 : at.phaseStep());
             run.step = at == null ? 0 : at.phaseStep();
             if (restore != null) {
@@ -117,6 +126,7 @@ final class PhaseLoop {
             CheckpointListener listener = checkpointer.listener(run, trainAcc, in.sampler(), restore);
             TrainingConfig config =
                     listener.configure(model, phase.decorator().decorate(base, model.getBlock(), steps), in.inputShape());
+            run.masks = masks(config);
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(in.inputShape());
                 if (at == null && ledger.globalStep() == 0 && ledger.tokens() == null) {
@@ -155,6 +165,15 @@ final class PhaseLoop {
         epochs.train(trainer, trainAcc, run, e, firstBatch);
         guard.checkFinite(trainAcc, run, e, ledger.globalStep());
         epochs.evaluate(trainer, testAcc);
+        double testAccuracy = testAcc.accuracy();
+        Double emaAccuracy = null;
+        if (run.ema != null) {
+            testAcc.reset();
+            emaAccuracy = run.ema.withAverage(run.model.getBlock(), run.masks, () -> {
+                epochs.evaluate(trainer, testAcc);
+                return testAcc.accuracy();
+            });
+        }
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         EpochMetrics m =
                 new EpochMetrics(
@@ -162,21 +181,23 @@ final class PhaseLoop {
                         run.phase.name(),
                         trainAcc.meanLoss(),
                         trainAcc.accuracy(),
-                        testAcc.accuracy(),
+                        testAccuracy,
                         learningRate.getNewValue(Math.toIntExact(e * in.batchesPerEpoch())),
-                        seconds);
+                        seconds,
+                        emaAccuracy);
         ledger.add(run.index, m);
         tokenSnapshot(run); // before the listeners: the epoch's checkpoint holds it
         in.progress().endLine(
                 String.format(
                         Locale.ROOT,
-                        "%sepoch %d/%d  loss %.4f  train acc %.2f%%  test acc %.2f%%  (%s)",
+                        "%sepoch %d/%d  loss %.4f  train acc %.2f%%  test acc %.2f%%%s  (%s)",
                         run.label(),
                         e,
                         run.phase.epochs(),
                         m.trainLoss(),
                         100 * m.trainAccuracy(),
                         100 * m.testAccuracy(),
+                        emaAccuracy == null ? "" : String.format(Locale.ROOT, "  ema test acc %.2f%%", 100 * emaAccuracy),
                         ProgressPrinter.formatDuration(seconds)));
         trainAcc.reset();
         testAcc.reset();
@@ -203,6 +224,30 @@ final class PhaseLoop {
         List<List<Integer>> kept = TokenSnapshots.kept(deit, images);
         ledger.tokenSnapshot(Math.toIntExact(images.getShape().get(0)), c.patches(), c.imageSize() / c.patchSize(),
                 c.keptPatches(), new RunTimeline.Snapshot(run.phase.name(), ledger.epochs(), ledger.globalStep(), kept));
+    }
+
+    /**
+     * The mask each parameter trains under, read from the sparsity engines of the configuration
+     * when asked (masks change at every update): the moving average is evaluated under the same
+     * masks as the weights.
+     */
+    private static Function<Parameter, NDArray> masks(TrainingConfig config) {
+        List<SparseEngine> engines = new ArrayList<>();
+        for (TrainingListener l : config.getTrainingListeners()) {
+            if (l instanceof EngineListener) {
+                engines.add(((EngineListener) l).engine());
+            }
+        }
+        return parameter -> {
+            for (SparseEngine engine : engines) {
+                for (MaskedTensor t : engine.tensors()) {
+                    if (t.parameter() == parameter && t.masked()) {
+                        return t.anyMask();
+                    }
+                }
+            }
+            return null;
+        };
     }
 
     /** Keeps the timeline of every sparsity engine the phase trained with (also for a phase restored to its end). */

@@ -3,7 +3,13 @@ package io.svite.models.run;
 import io.svite.core.optimizer.StatefulOptimizer;
 import io.svite.models.methods.TrainingPhase;
 
+import io.svite.core.training.ModelEma;
+
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+
+import java.util.function.Function;
 
 /** One phase in progress: its place in the run, its model and optimizer, and where it stands. */
 final class PhaseState {
@@ -19,6 +25,10 @@ final class PhaseState {
     /** The epoch being trained, from 1. */
     int epoch;
     boolean warnedOptimizer;
+    /** The moving average of the phase's weights, or null. */
+    ModelEma ema;
+    /** The mask a parameter trains under, or null (what the average is evaluated with). */
+    Function<Parameter, NDArray> masks;
 
     PhaseState(int index, TrainingPhase phase, Model model, StatefulOptimizer optimizer) {
         this.index = index;

@@ -77,6 +77,9 @@ public final class RecipeJson {
         if (recipe.augment() != null) {
             o.put("augment", recipe.augment());
         }
+        if (recipe.ema() > 0) {
+            o.put("ema", recipe.ema());
+        }
         o.put("method", method.name());
         if (recipe.tokens() != null) {
             // the option's text, as the command line records it: a ratio has a decimal point, a count has none

@@ -131,10 +131,16 @@ public final class RunFolder {
      * @param epochs the epochs so far, in order
      */
     public void writeMetrics(List<EpochMetrics> epochs) {
-        StringBuilder csv = new StringBuilder("epoch,phase,train_loss,train_accuracy,test_accuracy,learning_rate,seconds\n");
+        boolean ema = epochs.stream().anyMatch(m -> m.emaTestAccuracy() != null);
+        StringBuilder csv = new StringBuilder("epoch,phase,train_loss,train_accuracy,test_accuracy,learning_rate,seconds"
+                + (ema ? ",ema_test_accuracy" : "") + "\n");
         for (EpochMetrics m : epochs) {
-            csv.append(String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.8f,%.3f%n", m.epoch(), m.phase(),
+            csv.append(String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.8f,%.3f", m.epoch(), m.phase(),
                     m.trainLoss(), m.trainAccuracy(), m.testAccuracy(), m.learningRate(), m.seconds()));
+            if (ema) {
+                csv.append(m.emaTestAccuracy() == null ? "," : String.format(Locale.ROOT, ",%.6f", m.emaTestAccuracy()));
+            }
+            csv.append('\n');
         }
         writeAtomically("metrics.csv", csv.toString());
         Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();

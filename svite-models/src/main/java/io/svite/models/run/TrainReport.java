@@ -49,6 +49,11 @@ public final class TrainReport {
                     100 * r.sparsity().sparsity(), r.sparsity().size()));
         }
         line(sb, "test accuracy", String.format(Locale.ROOT, "%.2f %%", 100 * r.testAccuracy()));
+        Double ema = emaTestAccuracy(r);
+        if (ema != null) {
+            line(sb, "EMA test acc", String.format(Locale.ROOT, "%.2f %% (moving average of the weights, decay %s,"
+                    + " under the final masks)", 100 * ema, r.recipe().ema()));
+        }
         line(sb, "parameters", String.format(Locale.ROOT, "%,d non-zero of %,d dense (%.1f %% saved)",
                 r.params(), r.denseParams(), 100.0 * r.paramsSaving()));
         line(sb, "MACs / image", String.format(Locale.ROOT, "%s of %s dense (%.1f %% saved)",
@@ -58,6 +63,11 @@ public final class TrainReport {
             sb.append("\n").append(r.sparsity().text());
         }
         return sb.toString();
+    }
+
+    /** The test accuracy of the moving average after the last epoch, or null without one. */
+    private static Double emaTestAccuracy(TrainResult r) {
+        return r.epochs().isEmpty() ? null : r.epochs().get(r.epochs().size() - 1).emaTestAccuracy();
     }
 
     /**
@@ -79,6 +89,9 @@ public final class TrainReport {
         o.addProperty("dataset", r.dataset());
         o.addProperty("classes", r.classes());
         o.addProperty("testAccuracy", r.testAccuracy());
+        if (emaTestAccuracy(r) != null) {
+            o.addProperty("emaTestAccuracy", emaTestAccuracy(r));
+        }
         o.addProperty("params", r.params());
         o.addProperty("denseParams", r.denseParams());
         o.addProperty("macs", r.macs());
