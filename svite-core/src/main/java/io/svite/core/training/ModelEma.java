@@ -34,6 +34,7 @@ import java.util.function.Supplier;
  * config.addTrainingListeners(ema);               // after a CheckpointListener, which it joins
  * EasyTrain.fit(trainer, epochs, train, test);
  * ema.swap(model.getBlock());                     // the average in the model: evaluate or save it
+ * ema.close();                                    // frees the average (it lives outside the model)
  * }</pre>
  *
  * <p>DJL has no hook after {@code trainer.step()}, so the update in {@code onTrainingBatch} reads
@@ -42,7 +43,7 @@ import java.util.function.Supplier;
  * is {@link Checkpointable}: a checkpoint holds the averages and their count, and a resumed run
  * continues the same average (a checkpoint listener writes before this listener's update).
  */
-public final class ModelEma extends TrainingListenerAdapter implements Checkpointable {
+public final class ModelEma extends TrainingListenerAdapter implements Checkpointable, AutoCloseable {
 
     private final double decay;
     private NDManager manager;
@@ -211,6 +212,21 @@ public final class ModelEma extends TrainingListenerAdapter implements Checkpoin
                 }
             }
         }
+    }
+
+    /** Frees the average and anything staged from a checkpoint; {@link #average} is null afterwards. */
+    @Override
+    public void close() {
+        if (manager != null) {
+            manager.close();
+            manager = null;
+        }
+        if (staging != null) {
+            staging.close();
+            staging = null;
+        }
+        average = null;
+        staged = null;
     }
 
     /**

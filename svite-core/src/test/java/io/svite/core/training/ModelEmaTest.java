@@ -166,6 +166,10 @@ class ModelEmaTest {
                 throw new ArithmeticException("evaluation failed");
             }));
             assertArrayEquals(trained, weight(t), "also after a failed evaluation");
+            NDArray held = ema.average(name);
+            ema.close();
+            assertTrue(held.isReleased(), "close frees the average");
+            assertEquals(null, ema.average(name));
         }
     }
 

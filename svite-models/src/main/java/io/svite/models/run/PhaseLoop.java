@@ -145,6 +145,10 @@ final class PhaseLoop {
                 for (int e = firstEpoch; e <= phase.epochs(); e++) {
                     done.add(epoch(trainer, run, trainAcc, testAcc, learningRate, e, e == firstEpoch ? firstBatch : 0));
                 }
+            } finally {
+                if (run.ema != null) {
+                    run.ema.close(); // after the trainer's close, whose onTrainingEnd adds the last step
+                }
             }
             keepTimelines(config, run);
         } catch (IOException e) {
