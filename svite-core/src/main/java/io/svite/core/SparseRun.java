@@ -4,7 +4,6 @@ import io.svite.core.checkpoint.MaskCheckpoint;
 import io.svite.core.checkpoint.SavedMasks;
 import io.svite.core.engine.EngineCheckpoint;
 import io.svite.core.engine.MaskSet;
-import io.svite.core.engine.MaskedTensor;
 import io.svite.core.engine.SparseEngine;
 import io.svite.core.report.SparsityReport;
 import io.svite.core.report.Timeline;
@@ -138,12 +137,7 @@ public final class SparseRun {
      */
     public NDArray mask(Parameter parameter) {
         engine.requireOpen("read a mask");
-        for (MaskedTensor t : engine.tensors()) {
-            if (t.parameter() == parameter) {
-                return t.maskOn(parameter.getArray().getDevice(), engine::managerFor);
-            }
-        }
-        return null;
+        return engine.mask(parameter);
     }
 
     /**

@@ -374,6 +374,22 @@ public final class SparseEngine {
         return out;
     }
 
+    /**
+     * The live mask of a parameter on the device of its array: 1 where the entry is active. Read
+     * it; do not change or close it.
+     *
+     * @param parameter a parameter of the model
+     * @return its mask, or null if the parameter is not masked (unselected, dense, or not pruned yet)
+     */
+    public NDArray mask(Parameter parameter) {
+        for (MaskedTensor t : tensors()) {
+            if (t.parameter() == parameter) {
+                return t.maskOn(parameter.getArray().getDevice(), this::managerFor);
+            }
+        }
+        return null;
+    }
+
     /** Whether live state can be read: false after the model closed with a last report kept. */
     private boolean readable(String what) {
         if (!bound) {

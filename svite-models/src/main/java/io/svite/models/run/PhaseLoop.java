@@ -1,7 +1,6 @@
 package io.svite.models.run;
 
 import io.svite.core.engine.EngineListener;
-import io.svite.core.engine.MaskedTensor;
 import io.svite.core.engine.SparseEngine;
 import io.svite.core.optimizer.Optimizers;
 import io.svite.core.optimizer.StatefulOptimizer;
@@ -244,10 +243,9 @@ final class PhaseLoop {
         }
         return parameter -> {
             for (SparseEngine engine : engines) {
-                for (MaskedTensor t : engine.tensors()) {
-                    if (t.parameter() == parameter && t.masked()) {
-                        return t.anyMask();
-                    }
+                NDArray mask = engine.mask(parameter);
+                if (mask != null) {
+                    return mask;
                 }
             }
             return null;
